@@ -1,0 +1,67 @@
+package dev.bulwark.engine.evaluation;
+
+import dev.bulwark.engine.RuleMetadata;
+import dev.bulwark.engine.bundle.BundleManifest;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.kie.api.KieBase;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+
+/**
+ * A knowledge base ready to evaluate: the compiled rules, the manifest they came with, and the
+ * statistics every session of it feeds. Thread-safe; sessions are not.
+ */
+public final class LoadedKnowledgeBase {
+
+    private final KieBase kieBase;
+    private final BundleManifest manifest;
+    private final Map<String, RuleMetadata> rules = new LinkedHashMap<>();
+    private final RuleStatistics statistics = new RuleStatistics();
+
+    LoadedKnowledgeBase(KieBase kieBase, BundleManifest manifest) {
+        this.kieBase = kieBase;
+        this.manifest = manifest;
+        for (KiePackage pkg : kieBase.getKiePackages()) {
+            for (Rule rule : pkg.getRules()) {
+                RuleMetadata md = RuleMetadata.of(rule);
+                rules.put(md.id() == null ? pkg.getName() + "." + rule.getName() : md.id(), md);
+            }
+        }
+    }
+
+    /** The manifest of the bundle this was loaded from, or empty for a knowledge base compiled in process. */
+    public Optional<BundleManifest> manifest() {
+        return Optional.ofNullable(manifest);
+    }
+
+    public long version() {
+        return manifest == null ? 0 : manifest.bundleVersion();
+    }
+
+    /** Rules by id, as the loaded classes report them. */
+    public Map<String, RuleMetadata> rules() {
+        return java.util.Collections.unmodifiableMap(rules);
+    }
+
+    public RuleStatistics statistics() {
+        return statistics;
+    }
+
+    /**
+     * Evaluates one self-contained batch in a fresh pseudo-clock session: events replay in time
+     * order so windows behave as they did live; nothing carries over to the next call.
+     */
+    public EvaluationResult evaluate(Collection<?> facts) {
+        try (StreamSession s = openSession(StreamSession.Clock.PSEUDO)) {
+            return s.insert(facts, true);
+        }
+    }
+
+    /** Opens a long-lived session; the caller closes it. */
+    public StreamSession openSession(StreamSession.Clock clock) {
+        return new StreamSession(kieBase, clock, statistics);
+    }
+}

@@ -39,6 +39,10 @@ public final class FactTypes {
     private static final List<Class<?>> RESULTS = List.of(
             Finding.class, Verdict.class, RuleAssignment.class, Explanation.class);
 
+    /** Enums that facts and results carry; rules name their constants. */
+    private static final List<Class<? extends Enum<?>>> VALUES = List.of(
+            dev.bulwark.engine.integrity.ChangeKind.class, Severity.class, Action.class, ProtectionModule.class);
+
     private static final Map<String, Class<?>> BY_NAME = new LinkedHashMap<>();
 
     static {
@@ -60,6 +64,11 @@ public final class FactTypes {
         return RESULTS;
     }
 
+    /** Value enums facts and results use. */
+    public static List<Class<? extends Enum<?>>> values() {
+        return VALUES;
+    }
+
     public static Optional<Class<?>> bySimpleName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }
@@ -69,7 +78,8 @@ public final class FactTypes {
     }
 
     /**
-     * SHA-256 over every fact and result record's name and components, in a fixed order. Equal
+     * SHA-256 over every fact and result record's name and components and every value enum's
+     * constants, in a fixed order. Equal
      * fingerprints mean a KJAR compiled on one side binds to the classes on the other.
      */
     public static String fingerprint() {
@@ -82,6 +92,13 @@ public final class FactTypes {
                 }
                 shape.append(")\n");
             }
+        }
+        for (Class<? extends Enum<?>> e : VALUES) {
+            shape.append(e.getName()).append('{');
+            for (Enum<?> constant : e.getEnumConstants()) {
+                shape.append(constant.name()).append(',');
+            }
+            shape.append("}\n");
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(shape.toString().getBytes(StandardCharsets.UTF_8));

@@ -34,12 +34,9 @@ import com.github.javaparser.ast.stmt.TryStmt;
 import com.github.javaparser.ast.stmt.WhileStmt;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.github.javaparser.ast.type.Type;
-import dev.bulwark.engine.Action;
 import dev.bulwark.engine.Explanation;
 import dev.bulwark.engine.FactTypes;
 import dev.bulwark.engine.Finding;
-import dev.bulwark.engine.ProtectionModule;
-import dev.bulwark.engine.Severity;
 import dev.bulwark.engine.Verdict;
 import dev.bulwark.engine.helper.Cidr;
 import dev.bulwark.engine.helper.Glob;
@@ -171,8 +168,9 @@ public final class DrlPolicy {
     public static DrlPolicy standard() {
         Set<String> allowed = new HashSet<>(JDK_VALUE_TYPES);
         FactTypes.facts().forEach(c -> allowed.add(c.getName()));
-        for (Class<?> c : List.of(Finding.class, Verdict.class, RuleAssignment.class, Explanation.class, Severity.class,
-                Action.class, ProtectionModule.class, Cidr.class, Glob.class, Versions.class, Patterns.class)) {
+        FactTypes.values().forEach(c -> allowed.add(c.getName()));
+        for (Class<?> c : List.of(Finding.class, Verdict.class, RuleAssignment.class, Explanation.class,
+                Cidr.class, Glob.class, Versions.class, Patterns.class)) {
             allowed.add(c.getName());
         }
         return new DrlPolicy(allowed);
@@ -226,7 +224,8 @@ public final class DrlPolicy {
             return new Checked(source, java.util.Optional.empty(), problems);
         }
         new FileCheck(source, pkg, problems).run();
-        return new Checked(source, java.util.Optional.of(pkg), problems);
+        // One offending name is seen both as an expression and as a name node: report it once.
+        return new Checked(source, java.util.Optional.of(pkg), problems.stream().distinct().toList());
     }
 
     private static int firstLine(DroolsError err) {

@@ -63,7 +63,7 @@ public final class KnowledgeBaseCompiler {
         }
         List<RuleProblem> warnings = new ArrayList<>(problems);
         warnings.addAll(RuleShapeLint.check(checked));
-        return new CompiledKnowledgeBase(compileKjar(sources), rules, warnings);
+        return new CompiledKnowledgeBase(compileKjar(checked), rules, warnings);
     }
 
     /** Validates and collects each rule's annotations; reports missing, invalid and duplicate metadata. */
@@ -132,7 +132,11 @@ public final class KnowledgeBaseCompiler {
         return rules;
     }
 
-    private static byte[] compileKjar(List<DrlSource> sources) throws RuleBuildException {
+    /**
+     * Compiles checked files. Each is placed in the KJAR under its package's folder (Drools expects
+     * the two to match); problems are reported with the author's own path.
+     */
+    private static byte[] compileKjar(List<DrlPolicy.Checked> checked) throws RuleBuildException {
         KieServices ks = KieServices.get();
         KieFileSystem kfs = ks.newKieFileSystem();
         kfs.generateAndWritePomXML(RELEASE);
@@ -143,15 +147,24 @@ public final class KnowledgeBaseCompiler {
         module.newKieBaseModel("bulwark").setDefault(true).setEventProcessingMode(EventProcessingOption.STREAM)
                 .addPackage("*").newKieSessionModel("bulwark-session").setDefault(true);
         kfs.writeKModuleXML(module.toXML());
-        for (DrlSource s : sources) {
-            kfs.write(RESOURCE_ROOT + s.path(), s.text());
+        Map<String, String> authorPath = new HashMap<>();
+        for (DrlPolicy.Checked c : checked) {
+            String pkg = c.parsed().map(PackageDescr::getName).orElse("");
+            String file = c.source().path().substring(c.source().path().lastIndexOf('/') + 1);
+            String kjarPath = (pkg.isEmpty() ? "" : pkg.replace('.', '/') + "/") + file;
+            if (authorPath.putIfAbsent(kjarPath, c.source().path()) != null) {
+                kjarPath = (pkg.isEmpty() ? "" : pkg.replace('.', '/') + "/") + authorPath.size() + "-" + file;
+                authorPath.put(kjarPath, c.source().path());
+            }
+            kfs.write(RESOURCE_ROOT + kjarPath, c.source().text());
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll(ExecutableModelProject.class);
         List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
         if (!errors.isEmpty()) {
             List<RuleProblem> problems = new ArrayList<>();
             for (Message m : errors) {
-                String path = m.getPath() == null ? "" : m.getPath().replaceFirst("^" + Pattern.quote(RESOURCE_ROOT), "");
+                String inKjar = m.getPath() == null ? "" : m.getPath().replaceFirst("^" + Pattern.quote(RESOURCE_ROOT), "");
+                String path = authorPath.getOrDefault(inKjar, inKjar);
                 problems.add(RuleProblem.error(Kind.COMPILE_ERROR, null, path, m.getLine(), m.getColumn(), firstLines(m.getText())));
             }
             throw new RuleBuildException(problems);

@@ -108,6 +108,21 @@ public final class BundleReader {
         return new VerifiedBundle(manifest, entries.get(manifest.kjar()), data);
     }
 
+    /**
+     * The manifest of a bundle, read with the same bounds but <em>without</em> verifying anything:
+     * for inspection tools only. Never act on what it says.
+     */
+    public static BundleManifest unverifiedManifest(byte[] bundle) throws BundleRejectedException {
+        BundleReader bounded = new BundleReader(BundleLimits.DEFAULT);
+        return bounded.parseManifest(require(bounded.readEntries(bundle), BundleManifest.MANIFEST));
+    }
+
+    private BundleReader(BundleLimits limits) {
+        this.pinnedKey = null;
+        this.pinnedKeyId = null;
+        this.limits = limits;
+    }
+
     private BundleManifest parseManifest(byte[] manifestBytes) throws BundleRejectedException {
         int format;
         try {

@@ -1,0 +1,91 @@
+package dev.bulwark.authoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.authoring.cli.RulesCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bulwark-rules commands end to end, in process: exit codes and JSON are what scripts rely on. */
+class RulesCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RULE = """
+            package rules.loginspection;
+            import dev.bulwark.engine.loginspection.LogEvent;
+            import dev.bulwark.engine.Finding;
+            import dev.bulwark.engine.Severity;
+            rule "r" @id("LI-CLI-0001") @title("CLI test rule") @module("loginspection") @severity("low") @cve("CVE-2024-0001")
+            when $e: LogEvent( decoder == "x" ) then insert(Finding.raise(kcontext, Severity.LOW, "x")); end
+            """;
+
+    private record Run(int exit, String out) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int code = RulesCommand.commandLine().execute(args);
+            return new Run(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void keygenBuildVerifyInspect(@TempDir Path dir) throws Exception {
+        Path rules = Files.createDirectories(dir.resolve("rules/loginspection"));
+        Files.writeString(rules.resolve("r.drl"), RULE);
+        assertEquals(0, run("keygen", "--out", dir.resolve("keys").toString(), "--name", "test").exit());
+        Path bundle = dir.resolve("out/kb.bkb");
+        Run build = run("build", "--rules", dir.resolve("rules").toString(), "--key", dir.resolve("keys/test.key").toString(),
+                "--out", bundle.toString(), "--bundle-version", "7", "--json");
+        assertEquals(0, build.exit(), build.out());
+        JsonNode b = JSON.readTree(build.out());
+        assertEquals(1, b.path("rules").asInt());
+        assertEquals(7, b.path("bundleVersion").asLong());
+
+        Run verify = run("verify", "--json", "--public-key", dir.resolve("keys/test.pub").toString(), bundle.toString());
+        assertEquals(0, verify.exit(), verify.out());
+        Run rollback = run("verify", "--json", "--running-version", "7", "--public-key", dir.resolve("keys/test.pub").toString(), bundle.toString());
+        assertEquals(3, rollback.exit());
+        assertEquals("ROLLBACK", JSON.readTree(rollback.out()).path("reason").asText());
+
+        Run inspect = run("inspect", "--json", bundle.toString());
+        assertEquals(0, inspect.exit());
+        JsonNode m = JSON.readTree(inspect.out());
+        assertEquals("LI-CLI-0001", m.path("rules").get(0).path("id").asText());
+        assertEquals("CVE-2024-0001", m.path("rules").get(0).path("cves").get(0).asText());
+    }
+
+    @Test
+    void hostileRuleIsRefusedWithLocatedProblemsAndNoBundle(@TempDir Path dir) throws Exception {
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(rules.resolve("evil.drl"), RULE.replace("insert(", "Runtime.getRuntime().exec(\"id\"); insert("));
+        run("keygen", "--out", dir.resolve("keys").toString(), "--name", "k");
+        Run build = run("build", "--json", "--rules", rules.toString(), "--key", dir.resolve("keys/k.key").toString(), "--out", dir.resolve("x.bkb").toString());
+        assertEquals(2, build.exit(), build.out());
+        JsonNode problems = JSON.readTree(build.out());
+        assertTrue(problems.size() > 0);
+        assertEquals("evil.drl", problems.get(0).path("path").asText());
+        assertEquals(6, problems.get(0).path("line").asInt(), build.out());
+        assertFalse(Files.exists(dir.resolve("x.bkb")));
+        assertEquals(2, run("lint", rules.toString()).exit());
+    }
+
+    @Test
+    void usageErrorsExit64() {
+        assertEquals(64, run("build", "--no-such-option").exit());
+    }
+}

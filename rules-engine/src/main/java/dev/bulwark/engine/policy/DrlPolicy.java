@@ -140,7 +140,11 @@ public final class DrlPolicy {
             "getGlobal", "getGlobals", "getEnvironment", "getChannels", "getSessionClock", "dispose", "destroy",
             "getProperty", "getProperties", "setProperty", "getenv", "getInteger", "getLong", "getBoolean", "lookup",
             "defineClass", "readObject", "writeObject", "finalize", "clone", "getRuleBase", "getKnowledgeRuntime",
-            "getRuntimeService", "getContext", "getRule", "getMatch");
+            "getRuntimeService", "getContext", "getRule", "getMatch",
+            // Ways to reach a Class (and from it resources, modules, loaders) without naming one.
+            "getDeclaringClass", "getComponentType", "componentType", "arrayType", "getSuperclass", "getInterfaces",
+            "getEnclosingClass", "getNestHost", "asSubclass", "getResource", "getResourceAsStream", "getResources",
+            "getModule", "getPackage", "getProtectionDomain", "describeConstable", "getEnumConstants");
 
     /** Calls a consequence may make without a receiver: emitting results and retiring its own state facts. */
     private static final Set<String> CONSEQUENCE_CALLS = Set.of("insert", "insertLogical", "delete", "retract");

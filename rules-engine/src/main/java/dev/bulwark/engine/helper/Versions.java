@@ -25,26 +25,31 @@ public final class Versions {
 
     /** dpkg ordering of {@code [epoch:]upstream[-revision]}; negative when {@code a} is older. */
     public static int debian(String a, String b) {
-        String[] x = splitDebian(a == null ? "" : a.trim());
-        String[] y = splitDebian(b == null ? "" : b.trim());
-        int epochA = parseEpoch(x[0]);
-        int epochB = parseEpoch(y[0]);
-        if (epochA != epochB) {
-            return Integer.compare(epochA, epochB);
+        Evr x = Evr.parse(a);
+        Evr y = Evr.parse(b);
+        if (x.epoch() != y.epoch()) {
+            return Integer.compare(x.epoch(), y.epoch());
         }
-        int c = verrevcmp(x[1], y[1]);
-        return c != 0 ? Integer.signum(c) : Integer.signum(verrevcmp(x[2], y[2]));
+        int c = verrevcmp(x.version(), y.version());
+        return c != 0 ? Integer.signum(c) : Integer.signum(verrevcmp(x.release(), y.release()));
     }
 
-    private static String[] splitDebian(String v) {
-        String epoch = "0";
-        int colon = v.indexOf(':');
-        if (colon >= 0) {
-            epoch = v.substring(0, colon);
-            v = v.substring(colon + 1);
+    /**
+     * Epoch, version and release (Debian: upstream version and revision), as both dpkg and rpm
+     * write them: {@code [epoch:]version[-release]}, the release after the last dash.
+     */
+    private record Evr(int epoch, String version, String release) {
+        static Evr parse(String text) {
+            String v = text == null ? "" : text.trim();
+            int epoch = 0;
+            int colon = v.indexOf(':');
+            if (colon >= 0) {
+                epoch = parseEpoch(v.substring(0, colon));
+                v = v.substring(colon + 1);
+            }
+            int dash = v.lastIndexOf('-');
+            return dash < 0 ? new Evr(epoch, v, "") : new Evr(epoch, v.substring(0, dash), v.substring(dash + 1));
         }
-        int dash = v.lastIndexOf('-');
-        return dash < 0 ? new String[] {epoch, v, ""} : new String[] {epoch, v.substring(0, dash), v.substring(dash + 1)};
     }
 
     private static int parseEpoch(String s) {
@@ -114,18 +119,17 @@ public final class Versions {
 
     /** rpm ordering of {@code [epoch:]version[-release]}; negative when {@code a} is older. */
     public static int rpm(String a, String b) {
-        String[] x = splitDebian(a == null ? "" : a.trim());
-        String[] y = splitDebian(b == null ? "" : b.trim());
-        int epochA = parseEpoch(x[0]);
-        int epochB = parseEpoch(y[0]);
-        if (epochA != epochB) {
-            return Integer.compare(epochA, epochB);
+        Evr x = Evr.parse(a);
+        Evr y = Evr.parse(b);
+        if (x.epoch() != y.epoch()) {
+            return Integer.compare(x.epoch(), y.epoch());
         }
-        int c = rpmvercmp(x[1], y[1]);
-        if (c != 0 || x[2].isEmpty() || y[2].isEmpty()) {
+        int c = rpmvercmp(x.version(), y.version());
+        // rpm compares releases only when both versions carry one
+        if (c != 0 || x.release().isEmpty() || y.release().isEmpty()) {
             return c;
         }
-        return rpmvercmp(x[2], y[2]);
+        return rpmvercmp(x.release(), y.release());
     }
 
     private static int rpmvercmp(String a, String b) {

@@ -50,6 +50,39 @@ class EvaluationTest {
     }
 
     @Test
+    void realtimeSessionCorrelatesEventsStampedNowAndRefusesClockControl() {
+        try (StreamSession session = kb.openSession(StreamSession.Clock.REALTIME)) {
+            long now = System.currentTimeMillis();
+            List<LogEvent> burst = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                burst.add(TestRules.sshFailure(now - 4_000 + i * 1_000L, "192.0.2.99", "root"));
+            }
+            EvaluationResult r = session.insert(burst, true);
+            assertEquals(1, r.findings().stream().filter(f -> f.ruleId().equals("LI-TEST-0002")).count(), r.toString());
+            assertEquals(5, session.factCount());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> session.advanceTo(now + 1));
+        }
+    }
+
+    @Test
+    void pseudoSessionKeepsStateAcrossBatchesUntilTheWindowPasses() {
+        try (StreamSession session = kb.openSession(StreamSession.Clock.PSEUDO)) {
+            long t0 = 1_700_000_000_000L;
+            List<LogEvent> first = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                first.add(TestRules.sshFailure(t0 + i * 1_000L, "192.0.2.50", "root"));
+            }
+            assertEquals(0, session.insert(first, true).findings().stream().filter(f -> f.ruleId().equals("LI-TEST-0002")).count());
+            List<LogEvent> second = List.of(TestRules.sshFailure(t0 + 10_000, "192.0.2.50", "root"), TestRules.sshFailure(t0 + 20_000, "192.0.2.50", "root"));
+            assertEquals(1, session.insert(second, true).findings().stream().filter(f -> f.ruleId().equals("LI-TEST-0002")).count(),
+                    "the fifth failure arrives in a later batch, still within the minute");
+            assertEquals(t0 + 20_000, session.now());
+            session.advanceTo(t0 + 11 * 60_000L);
+            assertEquals(0, session.factCount(), "all events expired");
+        }
+    }
+
+    @Test
     void statisticsCountFiringsPerRule() {
         long before = kb.statistics().fires("LI-TEST-0001");
         kb.evaluate(List.of(TestRules.sshFailure(1_700_000_000_000L, "192.0.2.1", "bob")));

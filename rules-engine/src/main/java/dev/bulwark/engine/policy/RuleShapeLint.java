@@ -118,13 +118,24 @@ public final class RuleShapeLint {
         } catch (RuntimeException e) {
             return false;
         }
-        boolean[] found = {false};
-        expr.walk(BinaryExpr.class, b -> {
-            if (b.getOperator() == BinaryExpr.Operator.EQUALS && (isConstant(b.getLeft()) || isConstant(b.getRight()))) {
-                found[0] = true;
+        return keysOnLiteral(expr);
+    }
+
+    /**
+     * True when the constraint is {@code field == literal}, or an AND chain containing one. An
+     * equality under OR, NOT or {@code in} does not key the pattern: the alpha network cannot hash it.
+     */
+    private static boolean keysOnLiteral(Expression e) {
+        if (e instanceof com.github.javaparser.ast.expr.EnclosedExpr en) {
+            return keysOnLiteral(en.getInner());
+        }
+        if (e instanceof BinaryExpr b) {
+            if (b.getOperator() == BinaryExpr.Operator.AND) {
+                return keysOnLiteral(b.getLeft()) || keysOnLiteral(b.getRight());
             }
-        });
-        return found[0];
+            return b.getOperator() == BinaryExpr.Operator.EQUALS && (isConstant(b.getLeft()) || isConstant(b.getRight()));
+        }
+        return false;
     }
 
     private static boolean isConstant(Expression e) {

@@ -55,6 +55,13 @@ class RuleShapeLintTest {
     }
 
     @Test
+    void equalityUnderOrOrInDoesNotKeyThePattern() {
+        assertEquals(3, lint(family(3, "LogEvent( decoder == \"a\" || decoder == \"b#\" )")).size());
+        assertEquals(3, lint(family(3, "LogEvent( decoder in (\"a\", \"b#\") )")).size());
+        assertEquals(0, lint(family(3, "LogEvent( decoder == \"a\" && action == \"b#\" )")).size());
+    }
+
+    @Test
     void smallFamiliesAreNotWorthAWarning() {
         assertEquals(List.of(), lint(family(2, "$e: LogEvent()")));
     }

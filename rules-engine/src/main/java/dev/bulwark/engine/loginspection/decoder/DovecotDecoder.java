@@ -9,8 +9,8 @@ package dev.bulwark.engine.loginspection.decoder;
 final class DovecotDecoder extends PatternDecoder {
 
     DovecotDecoder() {
-        on("rip=", "^(?:(?:dovecot: )?(\\S+-login): )?(?:Info: )?(?:Aborted login|Disconnected|Remote closed connection)[^(]*?"
-                + "(?:: [^(]*)?\\((auth failed, (\\d+) attempts?(?: in \\d+ secs?)?|proxy dest auth failed|tried to use disallowed plaintext auth|no auth attempts(?: in \\d+ secs?)?)\\)"
+        on("rip=", "^(?:(?:dovecot: )?(\\S+-login): )?(?:Info: )?(?:Aborted login|Disconnected|Remote closed connection).{0,512}?"
+                + "\\((auth failed, (\\d+) attempts?(?: in \\d+ secs?)?|proxy dest auth failed|tried to use disallowed plaintext auth|no auth attempts(?: in \\d+ secs?)?)\\)"
                 + ":(?: user=<([^>]*)>,)?(?: method=\\S+,)? rip=([^,\\s]+)", (m, f) -> {
                     String what = m.group(2);
                     String action = what.startsWith("auth failed") || what.startsWith("proxy") ? "auth-failed"

@@ -46,15 +46,19 @@ final class SshdDecoder extends PatternDecoder {
         on("Received disconnect from ", "^(?:error: )?Received disconnect from (\\S+?)(?: port (\\d+))?:\\s*(\\d+): (.*?)" + PREAUTH, (m, f) ->
                 f.action("received-disconnect").source(m.group(1)).srcPort(m.group(2)).put("code", m.group(3)).put("reason", m.group(4))
                         .put("preauth", m.group("preauth") != null ? "true" : null));
+        // the user name may contain spaces and look like a host: the peer is the last "HOST port N"
+        on("Connection closed by ", "^Connection closed by (?:(?:invalid|authenticating) user (.*) )?(\\S+) port (\\d+)" + PREAUTH, (m, f) ->
+                f.action("connection-closed").user(group(m, 1)).source(m.group(2)).srcPort(m.group(3))
+                        .put("preauth", m.group("preauth") != null ? "true" : null));
         on("Connection closed by ", "^Connection closed by (?:(?:invalid|authenticating) user (\\S*) )?(\\S+)(?: port (\\d+))?" + PREAUTH, (m, f) ->
                 f.action("connection-closed").user(group(m, 1)).source(m.group(2)).srcPort(m.group(3))
                         .put("preauth", m.group("preauth") != null ? "true" : null));
-        on("Disconnected from ", "^Disconnected from (?:(invalid|authenticating) user (\\S*) |user (\\S+) )?(\\S+) port (\\d+)" + PREAUTH, (m, f) ->
+        on("Disconnected from ", "^Disconnected from (?:(invalid|authenticating) user (.*) |user (.*) )?(\\S+) port (\\d+)" + PREAUTH, (m, f) ->
                 f.action("disconnected").user(group(m, 2) != null ? group(m, 2) : group(m, 3)).source(m.group(4)).srcPort(m.group(5))
                         .put("preauth", m.group("preauth") != null ? "true" : null).put("stage", group(m, 1)));
         on("Did not receive identification string", "^Did not receive identification string from (\\S+)(?: port (\\d+))?", (m, f) ->
                 f.action("no-identification").status("failure").source(m.group(1)).srcPort(m.group(2)));
-        on("Unable to negotiate with ", "^Unable to negotiate with (\\S+) port (\\d+): (.*?)" + PREAUTH, (m, f) ->
+        on("Unable to negotiate with ", "^(?:fatal: )?Unable to negotiate with (\\S+) port (\\d+): (.*?)" + PREAUTH, (m, f) ->
                 f.action("negotiation-failed").status("failure").source(m.group(1)).srcPort(m.group(2)).put("reason", m.group(3)));
         on("Unable to negotiate", "^fatal: Unable to negotiate (.*?)" + PREAUTH, (m, f) ->
                 f.action("negotiation-failed").status("failure").put("reason", m.group(1)));

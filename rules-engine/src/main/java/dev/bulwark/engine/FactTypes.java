@@ -7,6 +7,7 @@ import dev.bulwark.engine.appcontrol.ExecRequest;
 import dev.bulwark.engine.integrity.EntityChange;
 import dev.bulwark.engine.integrity.FileChange;
 import dev.bulwark.engine.integrity.FileState;
+import dev.bulwark.engine.loginspection.AlertSuppression;
 import dev.bulwark.engine.loginspection.LogEvent;
 import dev.bulwark.engine.recommendation.InstalledPackage;
 import dev.bulwark.engine.recommendation.ListeningPort;
@@ -32,7 +33,7 @@ import java.util.Optional;
 public final class FactTypes {
 
     private static final List<Class<?>> FACTS = List.of(
-            LogEvent.class, FileState.class, FileChange.class, EntityChange.class, ScannedFile.class,
+            LogEvent.class, AlertSuppression.class, FileState.class, FileChange.class, EntityChange.class, ScannedFile.class,
             SignatureMatch.class, ExecRequest.class, EnforcementMode.class, InstalledPackage.class,
             ServiceUnit.class, ListeningPort.class, UserAccount.class);
 

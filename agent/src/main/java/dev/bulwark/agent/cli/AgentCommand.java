@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
 /** {@code bulwark-agent}: the agent's command line. */
 @Command(name = "bulwark-agent", mixinStandardHelpOptions = true, version = "Bulwark agent 0.1.0",
         description = "Bulwark agent: loads signed knowledge bases (no compiler) and evaluates facts against them.",
-        subcommands = {AgentCommand.Trust.class, AgentCommand.Bundle.class, AgentCommand.Evaluate.class, AgentCommand.Doctor.class},
+        subcommands = {AgentCommand.Trust.class, AgentCommand.Bundle.class, AgentCommand.Evaluate.class, LogScanCommand.class, LogWatchCommand.class, AgentCommand.Doctor.class},
         footer = {"", "Exit codes: 0 ok, 1 results found (evaluate), 2 bad input lines, 3 bundle refused, 4 state error, 64 usage."})
 public final class AgentCommand implements Runnable {
 
@@ -66,6 +66,24 @@ public final class AgentCommand implements Runnable {
                 dir = Path.of(env != null && !env.isBlank() ? env : "/var/lib/bulwark/agent");
             }
             return new AgentStateStore(dir);
+        }
+    }
+
+    /** Where evaluating commands take their knowledge base from: the installed bundle, or one given. */
+    static class KnowledgeBaseSource {
+        @Option(names = "--bundle", paramLabel = "BUNDLE.bkb", description = "use this bundle instead of the installed one (verified against the pinned key, or --public-key)")
+        Path bundle;
+        @Option(names = "--public-key", paramLabel = "KEY.pub", description = "verify --bundle against this key instead of the pinned one")
+        Path publicKey;
+
+        LoadedKnowledgeBase load(AgentStateStore store) throws IOException, BundleRejectedException {
+            if (bundle == null) {
+                return store.loadCurrent().orElseThrow(() -> new IOException("no bundle installed in " + store.root()
+                        + "; install one with 'bulwark-agent bundle install' or pass --bundle"));
+            }
+            PublicKey key = publicKey != null ? SigningKeys.readPublic(publicKey)
+                    : store.pinnedKey().orElseThrow(() -> new IOException("--bundle needs --public-key or a pinned key in " + store.root()));
+            return KnowledgeBaseLoader.load(new BundleReader(key).verify(Files.readAllBytes(bundle), 0));
         }
     }
 
@@ -263,10 +281,8 @@ public final class AgentCommand implements Runnable {
         StateOption state;
         @Option(names = "--facts", required = true, paramLabel = "FILE", description = "JSON-lines fact file, or - for standard input")
         String facts;
-        @Option(names = "--bundle", paramLabel = "BUNDLE.bkb", description = "evaluate with this bundle instead of the installed one (verified against the pinned key, or --public-key)")
-        Path bundle;
-        @Option(names = "--public-key", paramLabel = "KEY.pub", description = "verify --bundle against this key instead of the pinned one")
-        Path publicKey;
+        @CommandLine.Mixin
+        KnowledgeBaseSource source;
         @Option(names = "--json", description = "one JSON object per result")
         boolean json;
 
@@ -274,7 +290,7 @@ public final class AgentCommand implements Runnable {
         public Integer call() throws IOException {
             LoadedKnowledgeBase kb;
             try {
-                kb = knowledgeBase();
+                kb = source.load(state.store());
             } catch (BundleRejectedException e) {
                 System.err.println("bundle refused: " + e.getMessage());
                 return ExitCodes.BUNDLE_REFUSED;
@@ -294,15 +310,7 @@ public final class AgentCommand implements Runnable {
                 result = session.insert(parsed.facts(), true);
             }
             PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
-            for (Finding f : result.findings()) {
-                out.println(json ? ResultJson.of(f).toString() : String.format("[%s] %s %s  %s", f.severity().label(), f.ruleId(), f.message(), f.evidence()));
-            }
-            for (Verdict v : result.verdicts()) {
-                out.println(json ? ResultJson.of(v).toString() : String.format("[%s] %s %s", v.action().name().toLowerCase(java.util.Locale.ROOT), v.ruleId(), v.reason()));
-            }
-            for (RuleAssignment a : result.assignments()) {
-                out.println(json ? ResultJson.of(a).toString() : String.format("[assign] %s -> %s: %s", a.explanation().ruleId(), a.assignRuleId(), a.reason()));
-            }
+            print(out, result, json);
             out.flush();
             System.err.printf("%d facts, %d findings, %d verdicts, %d assignments (knowledge base version %d)%n", parsed.facts().size(),
                     result.findings().size(), result.verdicts().size(), result.assignments().size(), kb.version());
@@ -312,15 +320,18 @@ public final class AgentCommand implements Runnable {
             return result.isEmpty() ? ExitCodes.OK : ExitCodes.RESULTS;
         }
 
-        private LoadedKnowledgeBase knowledgeBase() throws IOException, BundleRejectedException {
-            AgentStateStore store = state.store();
-            if (bundle == null) {
-                return store.loadCurrent().orElseThrow(() -> new IOException("no bundle installed in " + store.root()
-                        + "; install one with 'bulwark-agent bundle install' or pass --bundle"));
-            }
-            PublicKey key = publicKey != null ? SigningKeys.readPublic(publicKey)
-                    : store.pinnedKey().orElseThrow(() -> new IOException("--bundle needs --public-key or a pinned key in " + store.root()));
-            return KnowledgeBaseLoader.load(new BundleReader(key).verify(Files.readAllBytes(bundle), 0));
+    }
+
+    /** One line per result: text for people, or one JSON object per line. */
+    static void print(PrintWriter out, EvaluationResult result, boolean json) {
+        for (Finding f : result.findings()) {
+            out.println(json ? ResultJson.of(f).toString() : String.format("[%s] %s %s  %s", f.severity().label(), f.ruleId(), f.message(), f.evidence()));
+        }
+        for (Verdict v : result.verdicts()) {
+            out.println(json ? ResultJson.of(v).toString() : String.format("[%s] %s %s", v.action().name().toLowerCase(java.util.Locale.ROOT), v.ruleId(), v.reason()));
+        }
+        for (RuleAssignment a : result.assignments()) {
+            out.println(json ? ResultJson.of(a).toString() : String.format("[assign] %s -> %s: %s", a.explanation().ruleId(), a.assignRuleId(), a.reason()));
         }
     }
 

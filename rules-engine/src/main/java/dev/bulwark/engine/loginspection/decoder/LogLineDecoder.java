@@ -417,21 +417,31 @@ public final class LogLineDecoder {
         return out != null ? out.toString() : s.substring(0, end);
     }
 
+    /** The start of the last hour an RFC 3164 line named: log lines come in time order, so one entry serves most lines. */
+    private record HourStart(int month, int day, int hour, long millis) {
+    }
+
+    private volatile HourStart lastHour = new HourStart(0, 0, -1, 0);
+
     private long bsdMillis(String mon, int day, int hh, int mm, int ss) {
-        LocalDate today = LocalDate.now(clock.withZone(zone));
         int month = MONTHS.getOrDefault(mon, 0);
-        if (month == 0 || day < 1 || day > 31) {
+        if (month == 0 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60) {
             return -1;
         }
-        try {
-            long t = millis(today.getYear(), month, day, hh, mm, ss);
+        HourStart h = lastHour;
+        if (h.month() != month || h.day() != day || h.hour() != hh) {
+            LocalDate today = LocalDate.now(clock.withZone(zone));
+            long t = millis(today.getYear(), month, day, hh, 0, 0);
             if (t > clock.millis() + 7L * 24 * 3600 * 1000) {
-                t = millis(today.getYear() - 1, month, day, hh, mm, ss);
+                t = millis(today.getYear() - 1, month, day, hh, 0, 0);
             }
-            return t;
-        } catch (RuntimeException e) {
-            return -1;
+            if (t < 0) {
+                return -1;
+            }
+            h = new HourStart(month, day, hh, t);
+            lastHour = h;
         }
+        return h.millis() + (mm * 60L + ss) * 1000L;
     }
 
     private long millis(int year, int month, int day, int hh, int mm, int ss) {

@@ -1,0 +1,104 @@
+package dev.bulwark.agent.cli;
+
+import dev.bulwark.agent.loginspection.LogScanner;
+import dev.bulwark.engine.bundle.BundleRejectedException;
+import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import dev.bulwark.engine.loginspection.decoder.LogLineDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bulwark-agent logscan FILE...}: evaluates whole log files and prints the alerts. */
+@Command(name = "logscan", mixinStandardHelpOptions = true,
+        description = {"Decode log files and evaluate them with the knowledge base; print findings and verdicts.",
+                "All files share one session, replayed in time order: correlation spans files. '-' reads standard input."})
+final class LogScanCommand implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    AgentCommand.StateOption state;
+    @CommandLine.Mixin
+    AgentCommand.KnowledgeBaseSource source;
+    @Parameters(paramLabel = "FILE", arity = "1..*")
+    List<String> files;
+    @Option(names = "--json", description = "one JSON object per result")
+    boolean json;
+    @Option(names = "--host", paramLabel = "NAME", description = "host name for lines that carry none (web access logs, ...)")
+    String host;
+    @Option(names = "--quiet", description = "print only the summary (for measuring throughput)")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        LoadedKnowledgeBase kb;
+        try {
+            kb = source.load(state.store());
+        } catch (BundleRejectedException e) {
+            System.err.println("bundle refused: " + e.getMessage());
+            return ExitCodes.BUNDLE_REFUSED;
+        } catch (IOException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.STATE_ERROR;
+        }
+        PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+        boolean tty = System.console() != null && !json && !quiet;
+        long total = 0;
+        for (String f : files) {
+            if (!f.equals("-")) {
+                total += Files.size(Path.of(f));
+            }
+        }
+        long started = System.nanoTime();
+        long cpuStarted = cpuNanos();
+        LogScanner.Stats stats;
+        try (LogScanner scanner = new LogScanner(kb, new LogLineDecoder(), r -> {
+            if (!quiet) {
+                AgentCommand.print(out, r, json);
+                out.flush();
+            }
+        })) {
+            long done = 0;
+            for (String f : files) {
+                long before = done;
+                long size = f.equals("-") ? 0 : Files.size(Path.of(f));
+                final long grand = total;
+                try (InputStream in = f.equals("-") ? System.in : Files.newInputStream(Path.of(f))) {
+                    scanner.scan(in, host, tty ? read -> progress(before + read, grand, scanner.stats().lines(), started) : null);
+                }
+                done += size;
+            }
+            scanner.flush();
+            stats = scanner.stats();
+        }
+        if (tty) {
+            System.err.print("\r\033[K");
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double cpu = (cpuNanos() - cpuStarted) / 1e9;
+        System.err.printf("%,d lines (%,d decoded, %,d cut), %,.1f MB in %.2f s (%.2f s CPU): %,.0f lines/s, %,.0f lines per CPU-second; %,d findings, %,d verdicts%n",
+                stats.lines(), stats.decoded(), stats.truncated(), stats.bytes() / 1e6, seconds, cpu, stats.lines() / Math.max(seconds, 1e-9),
+                stats.lines() / Math.max(cpu, 1e-9), stats.findings(), stats.verdicts());
+        return stats.findings() + stats.verdicts() > 0 ? ExitCodes.RESULTS : ExitCodes.OK;
+    }
+
+    private static long cpuNanos() {
+        var bean = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return bean instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+    }
+
+    private static void progress(long read, long total, long lines, long started) {
+        double secs = (System.nanoTime() - started) / 1e9;
+        int width = 30;
+        int filled = total > 0 ? (int) Math.min(width, width * read / total) : 0;
+        System.err.printf("\r[%s%s] %3d%% %,d lines %,.0f lines/s", "#".repeat(filled), " ".repeat(width - filled),
+                total > 0 ? 100 * read / total : 0, lines, lines / Math.max(secs, 1e-9));
+    }
+}

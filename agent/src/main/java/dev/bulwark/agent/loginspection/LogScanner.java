@@ -1,0 +1,109 @@
+package dev.bulwark.agent.loginspection;
+
+import dev.bulwark.engine.evaluation.EvaluationResult;
+import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import dev.bulwark.engine.evaluation.StreamSession;
+import dev.bulwark.engine.loginspection.LogEvent;
+import dev.bulwark.engine.loginspection.decoder.LogLineDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Evaluates log lines against a knowledge base in one long-lived, pseudo-clock stream session:
+ * lines are decoded, batched, and replayed in time order, so correlation windows span files and
+ * batches. Results go to a consumer as each batch fires. Not thread-safe.
+ */
+public final class LogScanner implements AutoCloseable {
+
+    /** Bytes kept of one line; {@link LogLineDecoder} cuts further to its own bound. */
+    public static final int MAX_LINE_BYTES = 256 * 1024;
+    public static final int BATCH = 1_000;
+
+    /** Totals so far. */
+    public record Stats(long lines, long truncated, long decoded, long bytes, long findings, long verdicts) {
+    }
+
+    private final LogLineDecoder decoder;
+    private final StreamSession session;
+    private final Consumer<EvaluationResult> results;
+    private final List<LogEvent> batch = new ArrayList<>(BATCH);
+    private final Map<String, Long> linesPerDecoder = new HashMap<>();
+    private long lines;
+    private long truncated;
+    private long decoded;
+    private long bytes;
+    private long findings;
+    private long verdicts;
+
+    public LogScanner(LoadedKnowledgeBase kb, LogLineDecoder decoder, Consumer<EvaluationResult> results) {
+        this.decoder = decoder;
+        this.session = kb.openSession(StreamSession.Clock.PSEUDO);
+        this.results = results;
+    }
+
+    /** Reads a whole stream; {@code progress} is told the bytes read so far after each batch. */
+    public void scan(InputStream in, String hostHint, Consumer<Long> progress) throws IOException {
+        try (LogLineReader reader = new LogLineReader(in, MAX_LINE_BYTES)) {
+            LogLineReader.Line line;
+            long base = bytes;
+            while ((line = reader.next()) != null) {
+                bytes = base + line.offset();
+                accept(line.text(), line.truncated(), hostHint);
+                if (batch.isEmpty() && progress != null) {
+                    progress.accept(bytes);
+                }
+            }
+        }
+        flush();
+    }
+
+    /** Decodes and queues one line; evaluates when a batch is full. */
+    public void accept(String text, boolean cut, String hostHint) {
+        LogEvent event = decoder.decode(text, hostHint);
+        lines++;
+        if (cut || event.extra().containsKey("truncated")) {
+            truncated++;
+        }
+        if (event.decoder() != null) {
+            decoded++;
+            linesPerDecoder.merge(event.decoder(), 1L, Long::sum);
+        }
+        batch.add(event);
+        if (batch.size() >= BATCH) {
+            flush();
+        }
+    }
+
+    /** Evaluates what is queued. */
+    public void flush() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        EvaluationResult r = session.insert(batch, true);
+        batch.clear();
+        findings += r.findings().size();
+        verdicts += r.verdicts().size();
+        if (!r.isEmpty()) {
+            results.accept(r);
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(lines, truncated, decoded, bytes, findings, verdicts);
+    }
+
+    public Map<String, Long> linesPerDecoder() {
+        return Map.copyOf(linesPerDecoder);
+    }
+
+    @Override
+    public void close() {
+        flush();
+        session.close();
+    }
+}

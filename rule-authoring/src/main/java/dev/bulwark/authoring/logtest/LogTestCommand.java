@@ -1,0 +1,143 @@
+package dev.bulwark.authoring.logtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.engine.Finding;
+import dev.bulwark.engine.bundle.BundleReader;
+import dev.bulwark.engine.bundle.BundleRejectedException;
+import dev.bulwark.engine.bundle.SigningKeys;
+import dev.bulwark.engine.build.BundleBuilder;
+import dev.bulwark.engine.build.KnowledgeBaseCompiler;
+import dev.bulwark.engine.build.RuleBuildException;
+import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
+import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import dev.bulwark.engine.loginspection.LogEvent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bulwark-rules logtest}: what happens to each line, and which rule decided. */
+@Command(name = "logtest", mixinStandardHelpOptions = true,
+        description = {"Decode log lines (standard input or a file) and show, for each, the decoder, the decoded fields and the rule that decided it.",
+                "State carries from line to line (correlation shows); an empty line starts afresh.",
+                "With --json: exactly one JSON object per non-empty line: {decoder, rule, level, description, fields, findings}."})
+public final class LogTestCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "lines to test (default: standard input)")
+    Path file;
+    @Option(names = "--rules", paramLabel = "DIR", description = "compile the rules below DIR (default: the checkout's knowledge base)")
+    Path rules;
+    @Option(names = "--bundle", paramLabel = "BUNDLE.bkb", description = "use a signed bundle instead of compiling")
+    Path bundle;
+    @Option(names = "--public-key", paramLabel = "KEY.pub", description = "key to verify --bundle with")
+    Path publicKey;
+    @Option(names = "--json", description = "one JSON object per non-empty input line")
+    boolean json;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Integer call() throws IOException {
+        LoadedKnowledgeBase kb;
+        try {
+            kb = load();
+        } catch (RuleBuildException e) {
+            e.problems().forEach(p -> System.err.println(p));
+            return 2;
+        } catch (BundleRejectedException e) {
+            System.err.println("bundle refused: " + e.getMessage());
+            return 3;
+        }
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        try (LogTester tester = new LogTester(kb);
+             BufferedReader in = file == null ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                     : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    tester.reset();
+                    continue;
+                }
+                LogTester.Outcome o = tester.test(line);
+                out.println(json ? json(o) : text(o));
+            }
+        }
+        return 0;
+    }
+
+    private LoadedKnowledgeBase load() throws IOException, RuleBuildException, BundleRejectedException {
+        if (bundle != null) {
+            if (publicKey == null) {
+                throw new IOException("--bundle needs --public-key");
+            }
+            return KnowledgeBaseLoader.load(new BundleReader(SigningKeys.readPublic(publicKey)).verify(Files.readAllBytes(bundle), 0));
+        }
+        Path dir = rules;
+        if (dir == null) {
+            dir = Path.of(System.getenv().getOrDefault("BULWARK_HOME", "."), "knowledge-base/src/main/resources/rules");
+        }
+        return KnowledgeBaseLoader.load(new KnowledgeBaseCompiler().compile(BundleBuilder.readSources(dir)).kjar(), null);
+    }
+
+    static String json(LogTester.Outcome o) {
+        ObjectNode n = JSON.createObjectNode();
+        LogEvent e = o.event();
+        n.put("decoder", e.decoder());
+        n.put("rule", o.top() == null ? null : o.top().ruleId());
+        if (o.level() == null) {
+            n.putNull("level");
+        } else {
+            n.put("level", o.level());
+        }
+        n.put("description", o.top() == null ? null : o.top().message());
+        ObjectNode fields = n.putObject("fields");
+        fields.put("program", e.program());
+        fields.put("host", e.host());
+        fields.put("action", e.action());
+        fields.put("status", e.status());
+        fields.put("srcip", e.srcIp());
+        fields.put("user", e.user());
+        fields.put("url", e.url());
+        e.extra().forEach(fields::put);
+        var findings = n.putArray("findings");
+        for (Finding f : o.all()) {
+            findings.addObject().put("rule", f.ruleId()).put("severity", f.severity().label()).put("message", f.message());
+        }
+        return n.toString();
+    }
+
+    static String text(LogTester.Outcome o) {
+        LogEvent e = o.event();
+        StringBuilder sb = new StringBuilder();
+        sb.append("decoder: ").append(e.decoder() == null ? "(none)" : e.decoder()).append("  program: ").append(e.program())
+                .append("  action: ").append(e.action());
+        if (e.srcIp() != null) {
+            sb.append("  srcip: ").append(e.srcIp());
+        }
+        if (e.user() != null) {
+            sb.append("  user: ").append(e.user());
+        }
+        if (!e.extra().isEmpty()) {
+            sb.append("  ").append(e.extra());
+        }
+        sb.append('\n');
+        if (o.top() == null) {
+            sb.append("  no rule raised an alert");
+        } else {
+            for (Finding f : o.all()) {
+                sb.append("  ").append(f == o.top() ? "=> " : "   ").append(f.ruleId()).append(" (level ").append(LogTester.levelOf(f.severity()))
+                        .append(", ").append(f.severity().label()).append(") ").append(f.message()).append('\n');
+            }
+            sb.setLength(sb.length() - 1);
+        }
+        return sb.toString();
+    }
+}

@@ -26,8 +26,16 @@ final class LogWatchCommand implements Callable<Integer> {
     AgentCommand.StateOption state;
     @CommandLine.Mixin
     AgentCommand.KnowledgeBaseSource source;
-    @Parameters(paramLabel = "FILE", arity = "1..*")
-    List<Path> files;
+    @Parameters(paramLabel = "FILE", arity = "0..*")
+    List<Path> files = List.of();
+    @Option(names = "--journal", description = "also follow the systemd journal (journalctl -o json), resuming after the saved cursor")
+    boolean journal;
+    @Option(names = "--journal-directory", paramLabel = "DIR", description = "read the journal files in DIR instead of the system journal")
+    Path journalDirectory;
+    @Option(names = "--journal-file", paramLabel = "FILE", description = "read one journal file instead of the system journal")
+    Path journalFile;
+    @Option(names = "--from-start", description = "with no saved cursor, read the whole journal instead of starting at its end")
+    boolean fromStart;
     @Option(names = "--sink", paramLabel = "FILE", description = "JSON-lines event sink (default: STATE/events/events.jsonl)")
     Path sinkFile;
     @Option(names = "--interval", defaultValue = "500", paramLabel = "MS", description = "poll interval (default: ${DEFAULT-VALUE} ms)")
@@ -51,6 +59,13 @@ final class LogWatchCommand implements Callable<Integer> {
             return ExitCodes.STATE_ERROR;
         }
         Path sinkPath = sinkFile != null ? sinkFile : store.root().resolve("events/events.jsonl");
+        boolean followJournal = journal || journalDirectory != null || journalFile != null;
+        if (files.isEmpty() && !followJournal) {
+            System.err.println("nothing to watch: give log files, --journal, or both");
+            return ExitCodes.USAGE;
+        }
+        LogWatcher.JournalSource journalSource = followJournal
+                ? new LogWatcher.JournalSource(dev.bulwark.agent.linux.journald.JournalReader.sourceFor(journalDirectory, journalFile), fromStart) : null;
         AtomicBoolean stop = new AtomicBoolean(false);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
@@ -64,7 +79,7 @@ final class LogWatchCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try (EventSink sink = new EventSink(sinkPath);
-             LogWatcher watcher = new LogWatcher(kb, files, new LogPositionStore(store.root()), sink, host)) {
+             LogWatcher watcher = new LogWatcher(kb, files, journalSource, new LogPositionStore(store.root()), sink, host)) {
             do {
                 int lines = watcher.pollOnce();
                 if (lines > 0) {

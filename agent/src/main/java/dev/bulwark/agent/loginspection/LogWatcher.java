@@ -1,6 +1,7 @@
 package dev.bulwark.agent.loginspection;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.linux.journald.JournalReader;
 import dev.bulwark.agent.report.EventSink;
 import dev.bulwark.agent.report.ResultJson;
 import dev.bulwark.agent.store.LogPositionStore;
@@ -36,6 +37,14 @@ public final class LogWatcher implements AutoCloseable {
     private long linesTotal;
 
     public LogWatcher(LoadedKnowledgeBase kb, List<Path> files, LogPositionStore store, EventSink sink, String hostHint) throws IOException {
+        this(kb, files, null, store, sink, hostHint);
+    }
+
+    /**
+     * @param journal how to read the journal (cursor resumes from the store), or null for files only
+     */
+    public LogWatcher(LoadedKnowledgeBase kb, List<Path> files, JournalSource journal, LogPositionStore store, EventSink sink,
+                      String hostHint) throws IOException {
         this.store = store;
         this.sink = sink;
         LogPositionStore.State state = store.load();
@@ -46,9 +55,17 @@ public final class LogWatcher implements AutoCloseable {
         this.follower = new LogFileFollower(files, saved, LogScanner.MAX_LINE_BYTES, MAX_BYTES_PER_POLL);
         this.scanner = new LogScanner(kb, new LogLineDecoder(), this::collect);
         this.hostHint = hostHint;
+        this.journal = journal == null ? null
+                : new JournalReader(journal.arguments(), journalCursor, journal.fromStart(), MAX_JOURNAL_ENTRIES_PER_POLL);
     }
 
+    /** Which journal to follow: {@code journalctl} arguments ({@code --directory D}, {@code --file F}, or none), and whether to start at its beginning. */
+    public record JournalSource(List<String> arguments, boolean fromStart) {
+    }
+
+    public static final int MAX_JOURNAL_ENTRIES_PER_POLL = 50_000;
     private final String hostHint;
+    private final JournalReader journal;
 
     private void collect(EvaluationResult r) {
         r.findings().forEach(f -> pending.add(ResultJson.of(f)));
@@ -58,6 +75,10 @@ public final class LogWatcher implements AutoCloseable {
     /** Reads, evaluates, reports and commits what is new; returns the number of lines read. */
     public int pollOnce() throws IOException {
         int lines = follower.poll(l -> scanner.accept(l.text(), l.truncated(), hostHint));
+        if (journal != null) {
+            lines += journal.read(e -> scanner.accept(e.line(), false, hostHint));
+            journalCursor = journal.cursor();
+        }
         scanner.flush();
         sink.append(pending);
         pending.clear();

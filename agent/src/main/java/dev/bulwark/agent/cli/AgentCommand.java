@@ -46,7 +46,28 @@ public final class AgentCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new AgentCommand());
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.STATE_ERROR);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof KnowledgeBaseUnavailable k) {
+                cmd.getErr().println(k.getMessage());
+                return k.exitCode();
+            }
+            throw e;
+        });
         return cl;
+    }
+
+    /** A command cannot run because its knowledge base cannot be loaded; says why and with which exit code. */
+    static final class KnowledgeBaseUnavailable extends Exception {
+        private final int exitCode;
+
+        KnowledgeBaseUnavailable(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
     }
 
     @Override
@@ -75,6 +96,17 @@ public final class AgentCommand implements Runnable {
         Path bundle;
         @Option(names = "--public-key", paramLabel = "KEY.pub", description = "verify --bundle against this key instead of the pinned one")
         Path publicKey;
+
+        /** Loads the knowledge base, or explains why it cannot and with which exit code. */
+        LoadedKnowledgeBase require(AgentStateStore store) throws KnowledgeBaseUnavailable {
+            try {
+                return load(store);
+            } catch (BundleRejectedException e) {
+                throw new KnowledgeBaseUnavailable(ExitCodes.BUNDLE_REFUSED, "bundle refused: " + e.getMessage());
+            } catch (IOException e) {
+                throw new KnowledgeBaseUnavailable(ExitCodes.STATE_ERROR, e.getMessage());
+            }
+        }
 
         LoadedKnowledgeBase load(AgentStateStore store) throws IOException, BundleRejectedException {
             if (bundle == null) {
@@ -287,17 +319,8 @@ public final class AgentCommand implements Runnable {
         boolean json;
 
         @Override
-        public Integer call() throws IOException {
-            LoadedKnowledgeBase kb;
-            try {
-                kb = source.load(state.store());
-            } catch (BundleRejectedException e) {
-                System.err.println("bundle refused: " + e.getMessage());
-                return ExitCodes.BUNDLE_REFUSED;
-            } catch (IOException e) {
-                System.err.println(e.getMessage());
-                return ExitCodes.STATE_ERROR;
-            }
+        public Integer call() throws IOException, KnowledgeBaseUnavailable {
+            LoadedKnowledgeBase kb = source.require(state.store());
             FactLines.Parsed parsed;
             try (BufferedReader in = facts.equals("-")
                     ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))

@@ -1,7 +1,6 @@
 package dev.bulwark.agent.cli;
 
 import dev.bulwark.agent.loginspection.LogScanner;
-import dev.bulwark.engine.bundle.BundleRejectedException;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import dev.bulwark.engine.loginspection.decoder.LogLineDecoder;
 import java.io.IOException;
@@ -37,17 +36,8 @@ final class LogScanCommand implements Callable<Integer> {
     boolean quiet;
 
     @Override
-    public Integer call() throws IOException {
-        LoadedKnowledgeBase kb;
-        try {
-            kb = source.load(state.store());
-        } catch (BundleRejectedException e) {
-            System.err.println("bundle refused: " + e.getMessage());
-            return ExitCodes.BUNDLE_REFUSED;
-        } catch (IOException e) {
-            System.err.println(e.getMessage());
-            return ExitCodes.STATE_ERROR;
-        }
+    public Integer call() throws IOException, AgentCommand.KnowledgeBaseUnavailable {
+        LoadedKnowledgeBase kb = source.require(state.store());
         PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         boolean tty = System.console() != null && !json && !quiet;
         long total = 0;

@@ -4,9 +4,7 @@ import dev.bulwark.agent.loginspection.LogWatcher;
 import dev.bulwark.agent.report.EventSink;
 import dev.bulwark.agent.store.AgentStateStore;
 import dev.bulwark.agent.store.LogPositionStore;
-import dev.bulwark.engine.bundle.BundleRejectedException;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,16 +46,7 @@ final class LogWatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AgentStateStore store = state.store();
-        LoadedKnowledgeBase kb;
-        try {
-            kb = source.load(store);
-        } catch (BundleRejectedException e) {
-            System.err.println("bundle refused: " + e.getMessage());
-            return ExitCodes.BUNDLE_REFUSED;
-        } catch (IOException e) {
-            System.err.println(e.getMessage());
-            return ExitCodes.STATE_ERROR;
-        }
+        LoadedKnowledgeBase kb = source.require(store);
         Path sinkPath = sinkFile != null ? sinkFile : store.root().resolve("events/events.jsonl");
         boolean followJournal = journal || journalDirectory != null || journalFile != null;
         if (files.isEmpty() && !followJournal) {

@@ -46,19 +46,25 @@ public final class LogScanner implements AutoCloseable {
         this.results = results;
     }
 
-    /** Reads a whole stream; {@code progress} is told the bytes read so far after each batch. */
+    /**
+     * Reads a whole stream (bounded lines, invalid UTF-8 replaced, a last line without a newline
+     * included); {@code progress} is told the bytes read so far after each chunk.
+     */
     public void scan(InputStream in, String hostHint, Consumer<Long> progress) throws IOException {
-        try (LogLineReader reader = new LogLineReader(in, MAX_LINE_BYTES)) {
-            LogLineReader.Line line;
-            long base = bytes;
-            while ((line = reader.next()) != null) {
-                bytes = base + line.offset();
-                accept(line.text(), line.truncated(), hostHint);
-                if (batch.isEmpty() && progress != null) {
+        LineSplitter splitter = new LineSplitter(MAX_LINE_BYTES, 0);
+        Consumer<LineSplitter.Line> deliver = l -> accept(l.text(), l.truncated(), hostHint);
+        byte[] chunk = new byte[64 * 1024];
+        try (in) {
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                splitter.accept(chunk, n, deliver);
+                bytes += n;
+                if (progress != null) {
                     progress.accept(bytes);
                 }
             }
         }
+        splitter.flushPartial(deliver);
         flush();
     }
 

@@ -41,6 +41,8 @@ public final class LogTestCommand implements Callable<Integer> {
     Path publicKey;
     @Option(names = "--json", description = "one JSON object per non-empty input line")
     boolean json;
+    @Option(names = "--trace", description = "for each candidate rule, say whether it fired and, if not, which condition failed (needs rules compiled from DRL)")
+    boolean trace;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,6 +58,14 @@ public final class LogTestCommand implements Callable<Integer> {
             System.err.println("bundle refused: " + e.getMessage());
             return 3;
         }
+        RuleTracer tracer = null;
+        if (trace) {
+            if (bundle != null) {
+                System.err.println("--trace needs the rules' DRL: use --rules DIR instead of --bundle");
+                return 64;
+            }
+            tracer = new RuleTracer(BundleBuilder.readSources(rulesDir()));
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         try (LogTester tester = new LogTester(kb);
              BufferedReader in = file == null ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
@@ -67,7 +77,9 @@ public final class LogTestCommand implements Callable<Integer> {
                     continue;
                 }
                 LogTester.Outcome o = tester.test(line);
-                out.println(json ? json(o) : text(o));
+                java.util.List<RuleTracer.Step> steps = tracer == null ? null
+                        : tracer.trace(o.event(), o.all().stream().map(Finding::ruleId).collect(java.util.stream.Collectors.toSet()));
+                out.println(json ? json(o, steps) : text(o, steps));
             }
         }
         return 0;
@@ -80,14 +92,14 @@ public final class LogTestCommand implements Callable<Integer> {
             }
             return KnowledgeBaseLoader.load(new BundleReader(SigningKeys.readPublic(publicKey)).verify(Files.readAllBytes(bundle), 0));
         }
-        Path dir = rules;
-        if (dir == null) {
-            dir = Path.of(System.getenv().getOrDefault("BULWARK_HOME", "."), "knowledge-base/src/main/resources/rules");
-        }
-        return KnowledgeBaseLoader.load(new KnowledgeBaseCompiler().compile(BundleBuilder.readSources(dir)).kjar(), null);
+        return KnowledgeBaseLoader.load(new KnowledgeBaseCompiler().compile(BundleBuilder.readSources(rulesDir())).kjar(), null);
     }
 
-    static String json(LogTester.Outcome o) {
+    private Path rulesDir() {
+        return rules != null ? rules : Path.of(System.getenv().getOrDefault("BULWARK_HOME", "."), "knowledge-base/src/main/resources/rules");
+    }
+
+    static String json(LogTester.Outcome o, java.util.List<RuleTracer.Step> steps) {
         ObjectNode n = JSON.createObjectNode();
         LogEvent e = o.event();
         n.put("decoder", e.decoder());
@@ -111,10 +123,16 @@ public final class LogTestCommand implements Callable<Integer> {
         for (Finding f : o.all()) {
             findings.addObject().put("rule", f.ruleId()).put("severity", f.severity().label()).put("message", f.message());
         }
+        if (steps != null) {
+            var trace = n.putArray("trace");
+            for (RuleTracer.Step s : steps) {
+                trace.addObject().put("rule", s.ruleId()).put("outcome", s.outcome()).put("reason", s.reason());
+            }
+        }
         return n.toString();
     }
 
-    static String text(LogTester.Outcome o) {
+    static String text(LogTester.Outcome o, java.util.List<RuleTracer.Step> steps) {
         LogEvent e = o.event();
         StringBuilder sb = new StringBuilder();
         sb.append("decoder: ").append(e.decoder() == null ? "(none)" : e.decoder()).append("  program: ").append(e.program())
@@ -137,6 +155,11 @@ public final class LogTestCommand implements Callable<Integer> {
                         .append(", ").append(f.severity().label()).append(") ").append(f.message()).append('\n');
             }
             sb.setLength(sb.length() - 1);
+        }
+        if (steps != null) {
+            for (RuleTracer.Step s : steps) {
+                sb.append("\n  trace ").append(s.ruleId()).append(": ").append(s.outcome()).append(s.reason() == null ? "" : " - " + s.reason());
+            }
         }
         return sb.toString();
     }

@@ -66,4 +66,30 @@ class LogTestCommandTest {
         assertTrue(out.get(4).path("level").isNull());
         assertTrue(out.get(4).path("decoder").isNull());
     }
+
+    @Test
+    void traceSaysWhichConditionStoppedEachCandidateRule(@TempDir Path dir) throws Exception {
+        Path rules = Files.createDirectories(dir.resolve("rules/loginspection"));
+        Files.writeString(rules.resolve("r.drl"), RULES);
+        Path input = dir.resolve("lines.txt");
+        Files.write(input, List.of("Nov 26 07:00:01 web1 sshd[1]: Accepted password for root from 203.0.113.5 port 22 ssh2",
+                "Nov 26 07:00:02 web1 sshd[1]: Failed password for root from 203.0.113.5 port 22 ssh2"));
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, RulesCommand.commandLine().execute("logtest", "--json", "--trace", "--rules", dir.resolve("rules").toString(), input.toString()));
+        } finally {
+            System.setOut(old);
+        }
+        String[] lines = buf.toString(StandardCharsets.UTF_8).split("\n");
+        JsonNode accepted = new ObjectMapper().readTree(lines[0]).path("trace");
+        assertEquals("no-match", accepted.get(0).path("outcome").asText());
+        assertEquals("condition not met: action == \"failed-password\"", accepted.get(0).path("reason").asText());
+        JsonNode failed = new ObjectMapper().readTree(lines[1]).path("trace");
+        assertEquals("fired", failed.get(0).path("outcome").asText());
+        assertEquals("LI-LT-0002", failed.get(1).path("rule").asText());
+        assertTrue(failed.get(1).path("reason").asText().contains("were not met")
+                && !failed.get(1).path("reason").asText().startsWith("condition not met"), "its field tests hold; the count decided: " + failed);
+    }
 }

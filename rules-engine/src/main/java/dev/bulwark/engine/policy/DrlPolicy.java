@@ -763,7 +763,7 @@ public final class DrlPolicy {
     }
 
     /** Parses a DRL constraint expression; Drools wraps it in a node that hides its children, so unwrap. */
-    static Expression parseDrlx(String text) {
+    public static Expression parseDrlx(String text) {
         Expression e = DrlxParser.parseExpression(DrlxParser.buildDrlxParserWithArguments(List.of()), text);
         if (e instanceof org.drools.mvel.parser.ast.expr.DrlxExpression drlx) {
             return drlx.getExpr();

@@ -228,6 +228,9 @@ public final class LogLineDecoder {
             h.message = afterStructuredData(line, m5424.end());
             return h;
         }
+        if (fastBsdHeader(line, h)) {
+            return h;
+        }
         String rest = null;
         Matcher bsd = BSD_TIME.matcher(line);
         if (bsd.lookingAt()) {
@@ -319,6 +322,74 @@ public final class LogLineDecoder {
         h.program = program;
         h.decoder = decoder;
         return h;
+    }
+
+    /**
+     * The common case without a regex: {@code Mmm dd hh:mm:ss host program[pid]: message}, the form
+     * most syslog files are in. Anything else (priority, fractions of seconds, no host, odd idents)
+     * returns false and takes the general path, which gives the same result for this form.
+     */
+    private boolean fastBsdHeader(String line, Header h) {
+        int n = line.length();
+        if (n < 20 || line.charAt(3) != ' ' || line.charAt(6) != ' ' || line.charAt(9) != ':' || line.charAt(12) != ':' || line.charAt(15) != ' ') {
+            return false;
+        }
+        Integer month = MONTHS.get(line.substring(0, 3));
+        int d1 = line.charAt(4);
+        int d2 = line.charAt(5);
+        if (month == null || !(d1 == ' ' || isDigit(d1)) || !isDigit(d2) || !isDigit(line.charAt(7)) || !isDigit(line.charAt(8))
+                || !isDigit(line.charAt(10)) || !isDigit(line.charAt(11)) || !isDigit(line.charAt(13)) || !isDigit(line.charAt(14))) {
+            return false;
+        }
+        int hostEnd = line.indexOf(' ', 16);
+        if (hostEnd <= 16 || line.charAt(hostEnd - 1) == ':' || line.lastIndexOf('[', hostEnd) >= 16) {
+            return false; // no host: the first token is already "program[pid]:"
+        }
+        // program: up to '[' or ':' with no space; then optional [pid]; then ':' and an optional space
+        int i = hostEnd + 1;
+        int progStart = i;
+        while (i < n && i - progStart <= 64) {
+            char c = line.charAt(i);
+            if (c == '[' || c == ':' || c == ' ' || c == ']' || c == '(') {
+                break;
+            }
+            i++;
+        }
+        if (i == progStart || i >= n || (line.charAt(i) != '[' && line.charAt(i) != ':')) {
+            return false;
+        }
+        int progEnd = i;
+        Integer pid = null;
+        if (line.charAt(i) == '[') {
+            int close = line.indexOf(']', i);
+            if (close < 0 || close - i > 11) {
+                return false;
+            }
+            pid = Numbers.integer(line.substring(i + 1, close));
+            if (pid == null) {
+                return false;
+            }
+            i = close + 1;
+        }
+        if (i >= n || line.charAt(i) != ':') {
+            return false;
+        }
+        i++;
+        if (i < n && line.charAt(i) == ' ') {
+            i++;
+        }
+        int day = (d1 == ' ' ? 0 : (d1 - '0') * 10) + (d2 - '0');
+        h.timestamp = bsdMillis(line.substring(0, 3), day, (line.charAt(7) - '0') * 10 + line.charAt(8) - '0',
+                (line.charAt(10) - '0') * 10 + line.charAt(11) - '0', (line.charAt(13) - '0') * 10 + line.charAt(14) - '0');
+        h.host = line.substring(16, hostEnd);
+        h.program = line.substring(hostEnd + 1, progEnd);
+        h.pid = pid;
+        h.message = line.substring(i);
+        return true;
+    }
+
+    private static boolean isDigit(int c) {
+        return c >= '0' && c <= '9';
     }
 
     /** {@code [host] program[pid]: message}; the host is absent when the first token is already a program. */

@@ -356,6 +356,13 @@ public final class AgentCommand implements Runnable {
         for (RuleAssignment a : result.assignments()) {
             out.println(json ? ResultJson.of(a).toString() : String.format("[assign] %s -> %s: %s", a.explanation().ruleId(), a.assignRuleId(), a.reason()));
         }
+        for (var f : result.failures()) {
+            if (json) {
+                out.println(ResultJson.of(f));
+            } else {
+                System.err.printf("rule %s failed: %s%n", f.ruleId(), f.error());
+            }
+        }
     }
 
     @Command(name = "doctor", mixinStandardHelpOptions = true,

@@ -73,9 +73,10 @@ final class LogScanCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         double cpu = (cpuNanos() - cpuStarted) / 1e9;
-        System.err.printf("%,d lines (%,d decoded, %,d cut), %,.1f MB in %.2f s (%.2f s CPU): %,.0f lines/s, %,.0f lines per CPU-second; %,d findings, %,d verdicts%n",
+        System.err.printf("%,d lines (%,d decoded, %,d cut), %,.1f MB in %.2f s (%.2f s CPU): %,.0f lines/s, %,.0f lines per CPU-second; %,d findings, %,d verdicts%s%n",
                 stats.lines(), stats.decoded(), stats.truncated(), stats.bytes() / 1e6, seconds, cpu, stats.lines() / Math.max(seconds, 1e-9),
-                stats.lines() / Math.max(cpu, 1e-9), stats.findings(), stats.verdicts());
+                stats.lines() / Math.max(cpu, 1e-9), stats.findings(), stats.verdicts(),
+                stats.ruleFailures() == 0 ? "" : String.format(", %,d rule failures (see above)", stats.ruleFailures()));
         return stats.findings() + stats.verdicts() > 0 ? ExitCodes.RESULTS : ExitCodes.OK;
     }
 

@@ -25,7 +25,7 @@ public final class LogScanner implements AutoCloseable {
     public static final int BATCH = 1_000;
 
     /** Totals so far. */
-    public record Stats(long lines, long truncated, long decoded, long bytes, long findings, long verdicts) {
+    public record Stats(long lines, long truncated, long decoded, long bytes, long findings, long verdicts, long ruleFailures) {
     }
 
     private final LogLineDecoder decoder;
@@ -39,6 +39,7 @@ public final class LogScanner implements AutoCloseable {
     private long bytes;
     private long findings;
     private long verdicts;
+    private long ruleFailures;
 
     public LogScanner(LoadedKnowledgeBase kb, LogLineDecoder decoder, Consumer<EvaluationResult> results) {
         this.decoder = decoder;
@@ -94,13 +95,14 @@ public final class LogScanner implements AutoCloseable {
         batch.clear();
         findings += r.findings().size();
         verdicts += r.verdicts().size();
-        if (!r.isEmpty()) {
+        ruleFailures += r.failures().size();
+        if (!r.isEmpty() || !r.failures().isEmpty()) {
             results.accept(r);
         }
     }
 
     public Stats stats() {
-        return new Stats(lines, truncated, decoded, bytes, findings, verdicts);
+        return new Stats(lines, truncated, decoded, bytes, findings, verdicts, ruleFailures);
     }
 
     public Map<String, Long> linesPerDecoder() {

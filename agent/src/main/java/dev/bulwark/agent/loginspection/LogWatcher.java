@@ -70,6 +70,7 @@ public final class LogWatcher implements AutoCloseable {
     private void collect(EvaluationResult r) {
         r.findings().forEach(f -> pending.add(ResultJson.of(f)));
         r.verdicts().forEach(v -> pending.add(ResultJson.of(v)));
+        r.failures().forEach(f -> pending.add(ResultJson.of(f)));
     }
 
     /** Reads, evaluates, reports and commits what is new; returns the number of lines read. */

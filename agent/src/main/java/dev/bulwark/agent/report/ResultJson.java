@@ -53,6 +53,15 @@ public final class ResultJson {
         return n;
     }
 
+    /** A rule that threw; the agent reports it like a result so a broken rule is seen, not silent. */
+    public static ObjectNode of(dev.bulwark.engine.evaluation.RuleFailure f) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("kind", "rule-failure");
+        n.put("ruleId", f.ruleId());
+        n.put("error", f.error());
+        return n;
+    }
+
     private static ObjectNode explanation(Explanation e) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("rulePackage", e.rulePackage());

@@ -69,13 +69,38 @@ final class ResultCollector extends DefaultAgendaEventListener implements RuleRu
         // Deletions of input facts are the session owner's business.
     }
 
-    /** Fires the session, then hands back and clears what the rules produced. */
+    /** A rule failing on every match must not turn one fire into an endless loop: after this many, the rest of the fire is skipped. */
+    static final int MAX_FAILURES_PER_FIRE = 1_000;
+
+    /**
+     * Fires the session, then hands back and clears what the rules produced. A rule that throws is
+     * recorded and the fire goes on with the rest of the agenda (its failed activation is spent).
+     */
     EvaluationResult fire(KieSession session) {
-        int fired = session.fireAllRules();
-        if (fired == 0 && resultHandles.isEmpty()) {
+        int fired = 0;
+        List<RuleFailure> failures = List.of();
+        while (true) {
+            try {
+                fired += session.fireAllRules();
+                break;
+            } catch (RuntimeException e) {
+                if (failures.isEmpty()) {
+                    failures = new ArrayList<>();
+                }
+                String ruleId = e instanceof org.kie.api.runtime.rule.ConsequenceException ce && ce.getRule() != null
+                        ? RuleMetadata.idOf(ce.getRule()) : null;
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                failures.add(new RuleFailure(ruleId, cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+                statistics.recordFailure(ruleId);
+                if (failures.size() >= MAX_FAILURES_PER_FIRE) {
+                    break;
+                }
+            }
+        }
+        if (fired == 0 && resultHandles.isEmpty() && failures.isEmpty()) {
             return EvaluationResult.EMPTY;
         }
-        EvaluationResult result = new EvaluationResult(findings, verdicts, assignments, fired);
+        EvaluationResult result = new EvaluationResult(findings, verdicts, assignments, fired, failures);
         for (FactHandle h : resultHandles) {
             session.delete(h);
         }

@@ -130,7 +130,7 @@ public final class StreamSession implements AutoCloseable {
     }
 
     private static EvaluationResult merge(List<EvaluationResult> parts) {
-        List<EvaluationResult> nonEmpty = parts.stream().filter(p -> p.rulesFired() > 0 || !p.isEmpty()).toList();
+        List<EvaluationResult> nonEmpty = parts.stream().filter(p -> p.rulesFired() > 0 || !p.isEmpty() || !p.failures().isEmpty()).toList();
         if (nonEmpty.isEmpty()) {
             return EvaluationResult.EMPTY;
         }
@@ -140,14 +140,16 @@ public final class StreamSession implements AutoCloseable {
         List<dev.bulwark.engine.Finding> f = new ArrayList<>();
         List<dev.bulwark.engine.Verdict> v = new ArrayList<>();
         List<dev.bulwark.engine.recommendation.RuleAssignment> a = new ArrayList<>();
+        List<RuleFailure> failed = new ArrayList<>();
         int fired = 0;
         for (EvaluationResult p : nonEmpty) {
             f.addAll(p.findings());
             v.addAll(p.verdicts());
             a.addAll(p.assignments());
+            failed.addAll(p.failures());
             fired += p.rulesFired();
         }
-        return new EvaluationResult(f, v, a, fired);
+        return new EvaluationResult(f, v, a, fired, failed);
     }
 
     @Override

@@ -99,6 +99,24 @@ class LogLineDecoderTest {
     }
 
     @Test
+    void journaldJsonEntriesAreDecodedAsTheirSyslogLine() {
+        String entry = "{\"__REALTIME_TIMESTAMP\":\"1764140400000000\",\"_HOSTNAME\":\"web1\",\"SYSLOG_IDENTIFIER\":\"sshd\",\"_PID\":\"812\","
+                + "\"MESSAGE\":\"Failed password for root from 203.0.113.5 port 22 ssh2\",\"__CURSOR\":\"s=1\"}";
+        LogEvent e = DECODER.decode(entry);
+        assertEquals("sshd", e.decoder());
+        assertEquals("failed-password", e.action());
+        assertEquals("203.0.113.5", e.srcIp());
+        assertEquals("web1", e.host());
+        assertEquals(812, e.pid());
+        assertEquals(1_764_140_400_000L, e.timestamp());
+        assertEquals("journald-json", e.extra().get("format"));
+        LogEvent binary = DECODER.decode("{\"__REALTIME_TIMESTAMP\":\"1764140400000000\",\"SYSLOG_IDENTIFIER\":\"app\",\"MESSAGE\":[104,105,255]}");
+        assertEquals("app", binary.program());
+        assertTrue(binary.raw().endsWith("app: hi\uFFFD"), binary.raw());
+        assertEquals(null, DECODER.decode("{\"not\": \"a journal entry\"}").program());
+    }
+
+    @Test
     void hostileLinesAreHandledNotRefused() {
         String huge = "Nov 26 07:00:00 web1 sshd[1]: Failed password for " + "A".repeat(1 << 20) + " from 1.2.3.4 port 22 ssh2";
         long start = System.nanoTime();

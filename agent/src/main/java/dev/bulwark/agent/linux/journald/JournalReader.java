@@ -2,12 +2,12 @@ package dev.bulwark.agent.linux.journald;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.engine.loginspection.decoder.JournalEntries;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * Reads journal entries after a cursor with {@code journalctl -o json --after-cursor}, at most a
  * bounded number per call, and turns each into a line the log decoders read
  * ({@code 2026-11-26T07:00:00.123456Z host ident[pid]: message}). The cursor of the last entry read
- * is kept for the caller to persist once the entry's results are safe. Without a cursor, reading
+ * is kept for the caller to persist once the entry's results are safe. Entries become lines through
+ * {@link JournalEntries}, the same conversion the decoder applies to exported journal files. Without a cursor, reading
  * starts at the journal's current end (or its beginning, when asked). Not thread-safe.
  */
 public final class JournalReader {
@@ -93,7 +94,7 @@ public final class JournalReader {
                     continue;
                 }
                 cursors.add(c);
-                out.accept(new Entry(toLine(e), c));
+                out.accept(new Entry(JournalEntries.toSyslogLine(e), c));
             }
         } finally {
             p.destroy();
@@ -106,35 +107,5 @@ public final class JournalReader {
             }
         }
         return cursors;
-    }
-
-    /** A journal entry as an RFC 3339 syslog line: time, host, identifier[pid]: message. */
-    static String toLine(JsonNode e) {
-        long micros = e.path("__REALTIME_TIMESTAMP").asLong(0);
-        Instant t = Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
-        String host = text(e, "_HOSTNAME", "localhost");
-        String ident = text(e, "SYSLOG_IDENTIFIER", text(e, "_COMM", "journal"));
-        String pid = text(e, "SYSLOG_PID", text(e, "_PID", null));
-        return t + " " + host + " " + ident + (pid == null ? "" : "[" + pid + "]") + ": " + message(e.path("MESSAGE"));
-    }
-
-    private static String text(JsonNode e, String field, String fallback) {
-        JsonNode n = e.get(field);
-        return n == null || n.isNull() ? fallback : n.isArray() ? message(n) : n.asText();
-    }
-
-    /** journalctl prints binary or invalid-UTF-8 fields as arrays of byte values. */
-    private static String message(JsonNode m) {
-        if (m == null || m.isNull() || m.isMissingNode()) {
-            return "";
-        }
-        if (m.isArray()) {
-            byte[] b = new byte[m.size()];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (byte) m.get(i).asInt();
-            }
-            return new String(b, StandardCharsets.UTF_8);
-        }
-        return m.asText();
     }
 }

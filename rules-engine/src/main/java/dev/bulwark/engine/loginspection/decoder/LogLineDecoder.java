@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * (program and message kept, no action), and hostile input is made safe rather than refused.
  *
  * <ol>
+ *   <li><b>journald JSON</b>: a {@code journalctl -o json} entry is first turned into its syslog line.</li>
  *   <li><b>Sanitise</b>: cut at {@link #MAX_LINE_CHARS} ({@code extra.truncated}), replace NUL and other
  *       control characters (a decoded field can never carry a line break or terminal escape).</li>
  *   <li><b>Header</b>: headerless application formats (web access, Apache/nginx error, auditd, dpkg,
@@ -117,7 +118,16 @@ public final class LogLineDecoder {
     /** Decodes one line; {@code hostHint} is used when the line names no host (e.g. a web access log). */
     public LogEvent decode(String rawLine, String hostHint) {
         Map<String, String> notes = new LinkedHashMap<>();
-        String line = sanitise(rawLine == null ? "" : rawLine, notes);
+        String input = rawLine == null ? "" : rawLine;
+        if (input.length() <= MAX_LINE_CHARS && JournalEntries.looksLikeEntry(input)) {
+            // a journald entry (journalctl -o json): decode the syslog line it stands for
+            var entry = JournalEntries.parse(input);
+            if (entry.isPresent()) {
+                input = JournalEntries.toSyslogLine(entry.get());
+                notes.put("format", "journald-json");
+            }
+        }
+        String line = sanitise(input, notes);
         Fields f = new Fields();
         f.extra.putAll(notes);
         Header h = header(line, f);

@@ -7,7 +7,7 @@ package dev.bulwark.engine.loginspection.decoder;
  * {@code account-locked}, {@code max-auth-exceeded}, {@code too-many-failures},
  * {@code received-disconnect}, {@code connection-closed}, {@code disconnected},
  * {@code no-identification}, {@code negotiation-failed}, {@code invalid-user-disconnect},
- * {@code reverse-mapping-failed}, {@code socket-reset}, {@code connection-reset}, {@code listening}.
+ * {@code reverse-mapping-failed}, {@code socket-reset}, {@code connection-reset}, {@code session-info}, {@code listening}.
  * Extra: {@code method}, {@code invalidUser}, {@code preauth}, {@code reason}, {@code code}.
  *
  * <p>The source is the <em>last</em> {@code from HOST port N} of a line: sshd appends the real
@@ -74,6 +74,9 @@ final class SshdDecoder extends PatternDecoder {
                 f.action("socket-reset").put("reason", m.group(1)).put("preauth", m.group("preauth") != null ? "true" : null));
         on("Connection reset by ", "^Connection reset by (?:(?:invalid|authenticating) user (\\S*) )?(\\S+)(?: port (\\d+))?" + PREAUTH, (m, f) ->
                 f.action("connection-reset").user(group(m, 1)).source(m.group(2)).srcPort(m.group(3)));
+        // patched sshd builds log the peer of each session stage: "SSH: Server;Ltype: Kex;Remote: 127.0.0.1-1780;..."
+        on(";Remote: ", "^SSH: Server;Ltype: (\\w+);Remote: ([0-9a-fA-F.:]+)-(\\d+);", (m, f) ->
+                f.action("session-info").source(m.group(2)).srcPort(m.group(3)).put("stage", m.group(1)));
         on("Server listening on ", "^Server listening on (\\S+) port (\\d+)", (m, f) ->
                 f.action("listening").put("address", m.group(1)).put("port", m.group(2)));
     }

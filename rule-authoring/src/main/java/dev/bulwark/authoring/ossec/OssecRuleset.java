@@ -1,0 +1,210 @@
+package dev.bulwark.authoring.ossec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * A whole OSSEC/Wazuh ruleset read from directories of {@code *.xml} files, in file-name order as
+ * Wazuh loads them: decoder definitions and rule definitions with their locations. A file that
+ * cannot be parsed is reported and skipped (the rest still loads); elements the importer does not
+ * know are reported, never silently dropped.
+ */
+public final class OssecRuleset {
+
+    /** A file or element the loader could not take, and where. */
+    public record Problem(String file, int line, String message) {
+        @Override
+        public String toString() {
+            return file + ":" + line + ": " + message;
+        }
+    }
+
+    private static final Set<String> DECODER_ELEMENTS = Set.of("parent", "program_name", "prematch", "regex", "order", "fts",
+            "ftscomment", "plugin_decoder", "use_own_name", "type", "accumulate", "json_null_field", "json_array_structure", "var");
+    private static final Set<String> RULE_ELEMENTS = Set.of("match", "regex", "pcre2", "decoded_as", "category", "field", "srcip", "dstip",
+            "srcport", "dstport", "data", "extra_data", "user", "system_name", "program_name", "protocol", "hostname", "time", "weekday",
+            "id", "url", "location", "action", "status", "if_sid", "if_group", "if_level", "if_matched_sid", "if_matched_group",
+            "same_id", "different_id", "same_source_ip", "different_source_ip", "same_srcip", "different_srcip", "same_dstip",
+            "different_dstip", "same_src_port", "different_src_port", "same_dst_port", "different_dst_port", "same_location",
+            "different_location", "same_user", "different_user", "same_protocol", "different_protocol", "same_action",
+            "different_action", "same_data", "different_data", "same_extra_data", "different_extra_data", "same_status",
+            "different_status", "same_system_name", "different_system_name", "same_url", "different_url", "same_srcgeoip",
+            "different_srcgeoip", "same_dstgeoip", "different_dstgeoip", "same_srcuser", "different_srcuser", "same_field",
+            "different_field", "not_same_field", "global_frequency", "description", "group", "info", "options", "list",
+            "check_diff", "check_if_ignored", "if_fts", "ignore", "mitre", "compiled_rule", "var", "dstgeoip", "srcgeoip",
+            "srcuser", "dstuser");
+
+    private final List<DecoderDefinition> decoders = new ArrayList<>();
+    private final List<RuleDefinition> rules = new ArrayList<>();
+    private final List<Problem> problems = new ArrayList<>();
+    private final Map<String, String> variables = new LinkedHashMap<>();
+
+    public List<DecoderDefinition> decoders() {
+        return decoders;
+    }
+
+    public List<RuleDefinition> rules() {
+        return rules;
+    }
+
+    public List<Problem> problems() {
+        return problems;
+    }
+
+    /** Reads every {@code *.xml} of {@code dir} as decoder files. */
+    public OssecRuleset addDecoders(Path dir) throws IOException {
+        for (Path f : xmlFiles(dir)) {
+            for (XmlElement top : parse(f)) {
+                switch (top.name()) {
+                    case "decoder" -> decoders.add(decoder(top));
+                    case "var" -> variables.put(top.attribute("name").orElse(""), top.text());
+                    default -> problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in a decoder file"));
+                }
+            }
+        }
+        return this;
+    }
+
+    /** Reads every {@code *.xml} of {@code dir} as rule files. */
+    public OssecRuleset addRules(Path dir) throws IOException {
+        for (Path f : xmlFiles(dir)) {
+            for (XmlElement top : parse(f)) {
+                switch (top.name()) {
+                    case "group" -> group(top, List.of());
+                    case "var" -> variables.put(top.attribute("name").orElse(""), top.text());
+                    case "rule" -> rules.add(rule(top, List.of()));
+                    default -> problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in a rule file"));
+                }
+            }
+        }
+        return this;
+    }
+
+    /** How often each element or attribute the importer does not know appears: what support is missing. */
+    public Map<String, Integer> unknownElements() {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Problem p : problems) {
+            if (p.message().startsWith("unknown element <")) {
+                out.merge(p.message().substring("unknown element ".length(), p.message().indexOf('>') + 1), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    private List<XmlElement> parse(Path f) {
+        try {
+            return RulesetXml.read(f);
+        } catch (RulesetException e) {
+            problems.add(new Problem(e.file(), e.line(), "not loaded: " + e.getMessage()));
+            return List.of();
+        }
+    }
+
+    private void group(XmlElement g, List<String> outer) {
+        List<String> names = new ArrayList<>(outer);
+        for (String n : g.attribute("name").orElse("").split(",")) {
+            if (!n.isBlank()) {
+                names.add(n.trim());
+            }
+        }
+        for (XmlElement c : g.children()) {
+            switch (c.name()) {
+                case "rule" -> rules.add(rule(c, names));
+                case "group" -> group(c, names);
+                case "var" -> variables.put(c.attribute("name").orElse(""), c.text());
+                default -> problems.add(new Problem(c.file(), c.line(), "unknown element <" + c.name() + "> in a group"));
+            }
+        }
+    }
+
+    private RuleDefinition rule(XmlElement r, List<String> groups) {
+        List<String> all = new ArrayList<>(groups);
+        String description = null;
+        List<XmlElement> conditions = new ArrayList<>();
+        for (XmlElement c : r.children()) {
+            if (!RULE_ELEMENTS.contains(c.name()) && !RULE_ELEMENTS.contains(c.name().replaceFirst("_pcre2$", ""))) {
+                problems.add(new Problem(c.file(), c.line(), "unknown element <" + c.name() + "> in rule " + r.attribute("id").orElse("?")));
+                continue;
+            }
+            switch (c.name()) {
+                case "description" -> description = c.text();
+                case "group" -> {
+                    for (String n : c.text().split(",")) {
+                        if (!n.isBlank()) {
+                            all.add(n.trim());
+                        }
+                    }
+                }
+                default -> conditions.add(c);
+            }
+        }
+        int level;
+        try {
+            level = Integer.parseInt(r.attribute("level").orElse("0").trim());
+        } catch (NumberFormatException e) {
+            problems.add(new Problem(r.file(), r.line(), "rule " + r.attribute("id").orElse("?") + " has a level that is not a number"));
+            level = 0;
+        }
+        String id = r.attribute("id").orElse(null);
+        if (id == null) {
+            problems.add(new Problem(r.file(), r.line(), "rule without id"));
+        }
+        return new RuleDefinition(id, level, r.attributes(), description, all, conditions, r.file(), r.line());
+    }
+
+    private DecoderDefinition decoder(XmlElement d) {
+        String parent = null;
+        PatternSpec program = null;
+        PatternSpec prematch = null;
+        List<PatternSpec> regexes = new ArrayList<>();
+        List<List<String>> orders = new ArrayList<>();
+        String plugin = null;
+        String pluginOffset = null;
+        boolean ownName = false;
+        String type = null;
+        List<XmlElement> other = new ArrayList<>();
+        for (XmlElement c : d.children()) {
+            if (!DECODER_ELEMENTS.contains(c.name())) {
+                problems.add(new Problem(c.file(), c.line(), "unknown element <" + c.name() + "> in decoder " + d.attribute("name").orElse("?")));
+                continue;
+            }
+            switch (c.name()) {
+                case "parent" -> parent = c.text();
+                case "program_name" -> program = PatternSpec.of(c, "osmatch");
+                case "prematch" -> prematch = PatternSpec.of(c, "osregex");
+                case "regex" -> regexes.add(PatternSpec.of(c, "osregex"));
+                case "order" -> orders.add(List.of(c.text().split("\\s*,\\s*")));
+                case "plugin_decoder" -> {
+                    plugin = c.text();
+                    pluginOffset = c.attribute("offset").orElse(null);
+                }
+                case "use_own_name" -> ownName = "true".equalsIgnoreCase(c.text());
+                case "type" -> type = c.text();
+                default -> other.add(c);
+            }
+        }
+        String name = d.attribute("name").orElse(null);
+        if (name == null) {
+            problems.add(new Problem(d.file(), d.line(), "decoder without name"));
+        }
+        return new DecoderDefinition(name, parent, program, prematch, regexes, orders, plugin, pluginOffset, ownName, type, other, d.file(), d.line());
+    }
+
+    /** The directory's own {@code *.xml} files, not its subdirectories (OSSEC keeps translations in one), in name order. */
+    private static List<Path> xmlFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + " is not a directory of ruleset XML files");
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".xml") && Files.isRegularFile(p)).sorted().toList();
+        }
+    }
+}

@@ -174,7 +174,7 @@ public final class DrlPolicy {
         FactTypes.facts().forEach(c -> allowed.add(c.getName()));
         FactTypes.values().forEach(c -> allowed.add(c.getName()));
         for (Class<?> c : List.of(Finding.class, Verdict.class, RuleAssignment.class, Explanation.class,
-                Cidr.class, Glob.class, Versions.class, Patterns.class)) {
+                Cidr.class, Glob.class, Versions.class, Patterns.class, dev.bulwark.engine.helper.OsMatch.class)) {
             allowed.add(c.getName());
         }
         return new DrlPolicy(allowed);

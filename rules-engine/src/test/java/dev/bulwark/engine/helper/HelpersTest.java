@@ -134,6 +134,26 @@ class HelpersTest {
         assertTrue(Versions.compare("npm", "1.0.0-rc.1", "1.0.0") < 0);
     }
 
+    @ParameterizedTest(name = "os_match {0} on {1}: {2}")
+    @CsvSource(delimiter = ';', value = {
+            "Bad protocol version identification; sshd: Bad protocol version identification 'x'; true",
+            "bad PROTOCOL; Bad protocol version; true",
+            "^reverse mapping; reverse mapping checking getaddrinfo; true",
+            "^reverse mapping; a reverse mapping; false",
+            "POSSIBLE BREAK-IN ATTEMPT!$; ... POSSIBLE BREAK-IN ATTEMPT!; true",
+            "POSSIBLE BREAK-IN ATTEMPT!$; POSSIBLE BREAK-IN ATTEMPT! x; false",
+            "^sshd$; sshd; true",
+            "^sshd$; sshd2; false",
+            "^sshd|^sshd-session; sshd-session; true",
+            "failed|refused; connection refused; true",
+            "failed|refused; accepted; false",
+            "a|; anything at all; true",
+            "^$; ''; true",
+            "^$; x; false"})
+    void osMatch(String pattern, String subject, boolean expected) {
+        assertEquals(expected, OsMatch.find(pattern, subject));
+    }
+
     @Test
     void catastrophicPatternIsAbandonedNotHung() {
         long before = Patterns.abandonedMatches();

@@ -1,0 +1,73 @@
+package dev.bulwark.engine.helper;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * OSSEC/Wazuh "OS_Match" (sregex) patterns, as their {@code <match>} and {@code program_name} use
+ * them: alternatives separated by {@code |}; each is a plain string, tested case-insensitively,
+ * {@code ^text$} for equality, {@code ^text} for a prefix, {@code text$} for a suffix, otherwise
+ * anywhere; an empty alternative matches anything. No other special characters. Written from the
+ * documented behaviour. Imported rules call it by class name; compiled forms are cached (bounded).
+ */
+public final class OsMatch {
+
+    private enum Kind { EQUALS, PREFIX, SUFFIX, CONTAINS, ANY }
+
+    private record Alternative(Kind kind, String text) {
+    }
+
+    private record Compiled(List<Alternative> alternatives) {
+    }
+
+    private static final BoundedCache<String, Compiled> CACHE = new BoundedCache<>(4096);
+
+    private OsMatch() {
+    }
+
+    /** True when {@code subject} matches any alternative of {@code pattern}; false for a null subject. */
+    public static boolean find(String pattern, String subject) {
+        if (pattern == null || subject == null) {
+            return false;
+        }
+        String s = subject.toLowerCase(Locale.ROOT);
+        for (Alternative a : CACHE.get(pattern, OsMatch::compile).alternatives()) {
+            boolean hit = switch (a.kind()) {
+                case ANY -> true;
+                case EQUALS -> s.equals(a.text());
+                case PREFIX -> s.startsWith(a.text());
+                case SUFFIX -> s.endsWith(a.text());
+                case CONTAINS -> s.contains(a.text());
+            };
+            if (hit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Compiled compile(String pattern) {
+        String[] parts = pattern.toLowerCase(Locale.ROOT).split("\\|", -1);
+        Alternative[] out = new Alternative[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            boolean begin = p.startsWith("^");
+            boolean end = p.length() > (begin ? 1 : 0) && p.endsWith("$");
+            String core = p.substring(begin ? 1 : 0, p.length() - (end ? 1 : 0));
+            Kind kind;
+            if (begin && end) {
+                kind = Kind.EQUALS;
+            } else if (p.isEmpty()) {
+                kind = Kind.ANY;
+            } else if (end) {
+                kind = Kind.SUFFIX;
+            } else if (begin) {
+                kind = Kind.PREFIX;
+            } else {
+                kind = Kind.CONTAINS;
+            }
+            out[i] = new Alternative(kind, core);
+        }
+        return new Compiled(List.of(out));
+    }
+}

@@ -199,7 +199,7 @@ public final class LogLineDecoder {
         char c0 = line.charAt(0);
         if (c0 == 't' || c0 == 'n') {
             if ((line.startsWith("type=") || line.startsWith("node=")) && line.length() <= MAX_DECODED_CHARS && auditd.decode(line, f)) {
-                h.timestamp = AuditdDecoder.timestamp(line.startsWith("node=") ? line.substring(line.indexOf(' ') + 1) : line);
+                h.timestamp = AuditdDecoder.timestamp(line);
                 return whole(h, "auditd", "auditd");
             }
         }
@@ -221,11 +221,12 @@ public final class LogLineDecoder {
                 return h;
             }
         }
-        if (c0 != '<' && !Character.isDigit(c0) && line.length() <= MAX_DECODED_CHARS && line.indexOf(" \"") > 0 && access.decode(line, f)) {
-            h.timestamp = parse(WebDecoders.Access.timestamp(line), ACCESS_TIME, true);
-            return whole(h, "web-access", access.name());
+        // before the access-log regex: the strict syslog form cannot be an access line (its fourth token
+        // would have to open with '['), and it is the line most files are made of
+        if (fastBsdHeader(line, h)) {
+            return h;
         }
-        if (Character.isDigit(c0) && line.length() <= MAX_DECODED_CHARS && line.indexOf(" \"") > 0 && access.decode(line, f)) {
+        if (c0 != '<' && line.length() <= MAX_DECODED_CHARS && line.indexOf(" \"") > 0 && access.decode(line, f)) {
             h.timestamp = parse(WebDecoders.Access.timestamp(line), ACCESS_TIME, true);
             return whole(h, "web-access", access.name());
         }
@@ -236,9 +237,6 @@ public final class LogLineDecoder {
             h.program = nil(m5424.group(4));
             h.pid = Numbers.integer(nil(m5424.group(5)));
             h.message = afterStructuredData(line, m5424.end());
-            return h;
-        }
-        if (fastBsdHeader(line, h)) {
             return h;
         }
         String rest = null;

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -40,12 +41,11 @@ final class LogScanCommand implements Callable<Integer> {
         LoadedKnowledgeBase kb = source.require(state.store());
         PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         boolean tty = System.console() != null && !json && !quiet;
-        long total = 0;
-        for (String f : files) {
-            if (!f.equals("-")) {
-                total += Files.size(Path.of(f));
-            }
+        long[] sizes = new long[files.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = files.get(i).equals("-") ? 0 : Files.size(Path.of(files.get(i)));
         }
+        long total = Arrays.stream(sizes).sum();
         long started = System.nanoTime();
         long cpuStarted = cpuNanos();
         LogScanner.Stats stats;
@@ -56,14 +56,13 @@ final class LogScanCommand implements Callable<Integer> {
             }
         })) {
             long done = 0;
-            for (String f : files) {
+            for (int i = 0; i < sizes.length; i++) {
+                String f = files.get(i);
                 long before = done;
-                long size = f.equals("-") ? 0 : Files.size(Path.of(f));
-                final long grand = total;
                 try (InputStream in = f.equals("-") ? System.in : Files.newInputStream(Path.of(f))) {
-                    scanner.scan(in, host, tty ? read -> progress(before + read, grand, scanner.stats().lines(), started) : null);
+                    scanner.scan(in, host, tty ? read -> progress(before + read, total, scanner.stats().lines(), started) : null);
                 }
-                done += size;
+                done += sizes[i];
             }
             scanner.flush();
             stats = scanner.stats();

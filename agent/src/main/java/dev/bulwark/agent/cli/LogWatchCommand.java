@@ -1,5 +1,6 @@
 package dev.bulwark.agent.cli;
 
+import dev.bulwark.agent.linux.journald.JournalReader;
 import dev.bulwark.agent.loginspection.LogWatcher;
 import dev.bulwark.agent.report.EventSink;
 import dev.bulwark.agent.store.AgentStateStore;
@@ -54,7 +55,7 @@ final class LogWatchCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         LogWatcher.JournalSource journalSource = followJournal
-                ? new LogWatcher.JournalSource(dev.bulwark.agent.linux.journald.JournalReader.sourceFor(journalDirectory, journalFile), fromStart) : null;
+                ? new LogWatcher.JournalSource(JournalReader.sourceFor(journalDirectory, journalFile), fromStart) : null;
         AtomicBoolean stop = new AtomicBoolean(false);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {

@@ -8,9 +8,7 @@ import dev.bulwark.engine.loginspection.decoder.LogLineDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -32,7 +30,6 @@ public final class LogScanner implements AutoCloseable {
     private final StreamSession session;
     private final Consumer<EvaluationResult> results;
     private final List<LogEvent> batch = new ArrayList<>(BATCH);
-    private final Map<String, Long> linesPerDecoder = new HashMap<>();
     private long lines;
     private long truncated;
     private long decoded;
@@ -78,7 +75,6 @@ public final class LogScanner implements AutoCloseable {
         }
         if (event.decoder() != null) {
             decoded++;
-            linesPerDecoder.merge(event.decoder(), 1L, Long::sum);
         }
         batch.add(event);
         if (batch.size() >= BATCH) {
@@ -103,10 +99,6 @@ public final class LogScanner implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(lines, truncated, decoded, bytes, findings, verdicts, ruleFailures);
-    }
-
-    public Map<String, Long> linesPerDecoder() {
-        return Map.copyOf(linesPerDecoder);
     }
 
     @Override

@@ -27,11 +27,18 @@ public final class LogWatcher implements AutoCloseable {
 
     /** Bounded work per poll so one huge file cannot starve the others or fill memory with results. */
     public static final long MAX_BYTES_PER_POLL = 32L << 20;
+    public static final int MAX_JOURNAL_ENTRIES_PER_POLL = 50_000;
+
+    /** Which journal to follow: {@code journalctl} arguments ({@code --directory D}, {@code --file F}, or none), and whether to start at its beginning. */
+    public record JournalSource(List<String> arguments, boolean fromStart) {
+    }
 
     private final LogPositionStore store;
     private final EventSink sink;
     private final LogFileFollower follower;
     private final LogScanner scanner;
+    private final JournalReader journal;
+    private final String hostHint;
     private final List<ObjectNode> pending = new ArrayList<>();
     private String journalCursor;
     private long linesTotal;
@@ -58,14 +65,6 @@ public final class LogWatcher implements AutoCloseable {
         this.journal = journal == null ? null
                 : new JournalReader(journal.arguments(), journalCursor, journal.fromStart(), MAX_JOURNAL_ENTRIES_PER_POLL);
     }
-
-    /** Which journal to follow: {@code journalctl} arguments ({@code --directory D}, {@code --file F}, or none), and whether to start at its beginning. */
-    public record JournalSource(List<String> arguments, boolean fromStart) {
-    }
-
-    public static final int MAX_JOURNAL_ENTRIES_PER_POLL = 50_000;
-    private final String hostHint;
-    private final JournalReader journal;
 
     private void collect(EvaluationResult r) {
         r.findings().forEach(f -> pending.add(ResultJson.of(f)));

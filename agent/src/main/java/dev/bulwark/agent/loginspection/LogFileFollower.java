@@ -44,6 +44,8 @@ public final class LogFileFollower implements AutoCloseable {
     private final int maxLineBytes;
     private final long maxBytesPerPoll;
     private final Map<Path, Tracked> tracked = new LinkedHashMap<>();
+    /** Reused for every read: the splitter copies what it keeps. */
+    private final ByteBuffer buf = ByteBuffer.allocate(CHUNK);
 
     private static final class Tracked {
         final Path path;
@@ -184,7 +186,6 @@ public final class LogFileFollower implements AutoCloseable {
     }
 
     private long readAvailable(Tracked t, Consumer<LineSplitter.Line> deliver, long budget) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
         long read = 0;
         while (read < budget) {
             buf.clear();

@@ -12,6 +12,7 @@ import dev.bulwark.engine.build.RuleBuildException;
 import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import dev.bulwark.engine.loginspection.LogEvent;
+import dev.bulwark.engine.policy.DrlSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +20,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,9 +51,15 @@ public final class LogTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (trace && bundle != null) {
+            System.err.println("--trace needs the rules' DRL: use --rules DIR instead of --bundle");
+            return 64;
+        }
+        // read once: the compiler and the tracer work from the same sources
+        List<DrlSource> sources = bundle == null ? BundleBuilder.readSources(rulesDir()) : null;
         LoadedKnowledgeBase kb;
         try {
-            kb = load();
+            kb = load(sources);
         } catch (RuleBuildException e) {
             e.problems().forEach(p -> System.err.println(p));
             return 2;
@@ -58,14 +67,7 @@ public final class LogTestCommand implements Callable<Integer> {
             System.err.println("bundle refused: " + e.getMessage());
             return 3;
         }
-        RuleTracer tracer = null;
-        if (trace) {
-            if (bundle != null) {
-                System.err.println("--trace needs the rules' DRL: use --rules DIR instead of --bundle");
-                return 64;
-            }
-            tracer = new RuleTracer(BundleBuilder.readSources(rulesDir()));
-        }
+        RuleTracer tracer = trace ? new RuleTracer(sources) : null;
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         try (LogTester tester = new LogTester(kb);
              BufferedReader in = file == null ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
@@ -77,29 +79,29 @@ public final class LogTestCommand implements Callable<Integer> {
                     continue;
                 }
                 LogTester.Outcome o = tester.test(line);
-                java.util.List<RuleTracer.Step> steps = tracer == null ? null
-                        : tracer.trace(o.event(), o.all().stream().map(Finding::ruleId).collect(java.util.stream.Collectors.toSet()));
+                List<RuleTracer.Step> steps = tracer == null ? null
+                        : tracer.trace(o.event(), o.all().stream().map(Finding::ruleId).collect(Collectors.toSet()));
                 out.println(json ? json(o, steps) : text(o, steps));
             }
         }
         return 0;
     }
 
-    private LoadedKnowledgeBase load() throws IOException, RuleBuildException, BundleRejectedException {
-        if (bundle != null) {
+    private LoadedKnowledgeBase load(List<DrlSource> sources) throws IOException, RuleBuildException, BundleRejectedException {
+        if (sources == null) {
             if (publicKey == null) {
                 throw new IOException("--bundle needs --public-key");
             }
             return KnowledgeBaseLoader.load(new BundleReader(SigningKeys.readPublic(publicKey)).verify(Files.readAllBytes(bundle), 0));
         }
-        return KnowledgeBaseLoader.load(new KnowledgeBaseCompiler().compile(BundleBuilder.readSources(rulesDir())).kjar(), null);
+        return KnowledgeBaseLoader.load(new KnowledgeBaseCompiler().compile(sources).kjar(), null);
     }
 
     private Path rulesDir() {
         return rules != null ? rules : Path.of(System.getenv().getOrDefault("BULWARK_HOME", "."), "knowledge-base/src/main/resources/rules");
     }
 
-    static String json(LogTester.Outcome o, java.util.List<RuleTracer.Step> steps) {
+    static String json(LogTester.Outcome o, List<RuleTracer.Step> steps) {
         ObjectNode n = JSON.createObjectNode();
         LogEvent e = o.event();
         n.put("decoder", e.decoder());
@@ -132,7 +134,7 @@ public final class LogTestCommand implements Callable<Integer> {
         return n.toString();
     }
 
-    static String text(LogTester.Outcome o, java.util.List<RuleTracer.Step> steps) {
+    static String text(LogTester.Outcome o, List<RuleTracer.Step> steps) {
         LogEvent e = o.event();
         StringBuilder sb = new StringBuilder();
         sb.append("decoder: ").append(e.decoder() == null ? "(none)" : e.decoder()).append("  program: ").append(e.program())

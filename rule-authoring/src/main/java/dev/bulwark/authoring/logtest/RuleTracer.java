@@ -13,7 +13,6 @@ import dev.bulwark.engine.policy.DrlPolicy;
 import dev.bulwark.engine.policy.DrlSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.drools.drl.ast.descr.AnnotationDescr;
@@ -36,7 +35,30 @@ final class RuleTracer {
     record Step(String ruleId, String outcome, String reason) {
     }
 
-    private record LogRule(String id, List<String> conditions) {
+    /** One condition as written, and parsed once; {@code parsed} is null when it is not plain DRLX. */
+    private record Condition(String text, Expression parsed) {
+        static Condition of(String text) {
+            try {
+                return new Condition(text, DrlPolicy.parseDrlx(text));
+            } catch (RuntimeException e) {
+                return new Condition(text, null);
+            }
+        }
+
+        /** True/false for a plain field test; null when it is not one (left to the engine). */
+        Boolean holdsFor(LogEvent e) {
+            if (parsed == null) {
+                return null;
+            }
+            try {
+                return eval(parsed, e);
+            } catch (RuntimeException ex) {
+                return null;
+            }
+        }
+    }
+
+    private record LogRule(String id, List<Condition> conditions) {
     }
 
     private static final Set<String> FIELDS = Set.of("host", "program", "decoder", "action", "status", "srcIp", "dstIp", "user", "url", "id", "raw");
@@ -52,11 +74,11 @@ final class RuleTracer {
                         continue;
                     }
                     AnnotationDescr id = r.getAnnotation(RuleMetadata.ID);
-                    List<String> conditions = new ArrayList<>();
+                    List<Condition> conditions = new ArrayList<>();
                     if (first.getConstraint() != null) {
                         for (BaseDescr c : first.getConstraint().getDescrs()) {
                             if (c instanceof ExprConstraintDescr e) {
-                                conditions.add(e.getExpression());
+                                conditions.add(Condition.of(e.getExpression()));
                             }
                         }
                     }
@@ -88,7 +110,7 @@ final class RuleTracer {
     List<Step> trace(LogEvent e, Set<String> fired) {
         List<Step> steps = new ArrayList<>();
         for (LogRule r : rules) {
-            boolean otherDecoder = r.conditions().stream().anyMatch(c -> c.contains("decoder") && Boolean.FALSE.equals(evaluate(c, e)));
+            boolean otherDecoder = r.conditions().stream().anyMatch(c -> c.text().contains("decoder") && Boolean.FALSE.equals(c.holdsFor(e)));
             if (otherDecoder && !fired.contains(r.id())) {
                 continue; // not a candidate: written for another decoder
             }
@@ -98,12 +120,12 @@ final class RuleTracer {
             }
             String failed = null;
             boolean unchecked = false;
-            for (String c : r.conditions()) {
-                Boolean ok = evaluate(c, e);
+            for (Condition c : r.conditions()) {
+                Boolean ok = c.holdsFor(e);
                 if (ok == null) {
                     unchecked = true;
                 } else if (!ok) {
-                    failed = c;
+                    failed = c.text();
                     break;
                 }
             }
@@ -116,15 +138,6 @@ final class RuleTracer {
             }
         }
         return steps;
-    }
-
-    /** True/false for a plain field test; null when it is not one (left to the engine). */
-    static Boolean evaluate(String text, LogEvent e) {
-        try {
-            return eval(DrlPolicy.parseDrlx(text), e);
-        } catch (RuntimeException ex) {
-            return null;
-        }
     }
 
     private static Boolean eval(Expression x, LogEvent e) {
@@ -195,18 +208,19 @@ final class RuleTracer {
     }
 
     private static Object field(LogEvent e, String name) {
-        Map<String, Object> m = new java.util.HashMap<>();
-        m.put("host", e.host());
-        m.put("program", e.program());
-        m.put("decoder", e.decoder());
-        m.put("action", e.action());
-        m.put("status", e.status());
-        m.put("srcIp", e.srcIp());
-        m.put("dstIp", e.dstIp());
-        m.put("user", e.user());
-        m.put("url", e.url());
-        m.put("id", e.id());
-        m.put("raw", e.raw());
-        return m.get(name);
+        return switch (name) {
+            case "host" -> e.host();
+            case "program" -> e.program();
+            case "decoder" -> e.decoder();
+            case "action" -> e.action();
+            case "status" -> e.status();
+            case "srcIp" -> e.srcIp();
+            case "dstIp" -> e.dstIp();
+            case "user" -> e.user();
+            case "url" -> e.url();
+            case "id" -> e.id();
+            case "raw" -> e.raw();
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 }

@@ -77,11 +77,15 @@ public final class KnowledgeBaseBenchmark implements Callable<Integer> {
                 load[r] = m.path("loadMillis").asDouble();
                 heap[r] = m.path("heapAfterLoadBytes").asDouble() / (1 << 20);
             }
+            double verifyMs = median(verify);
+            double loadMs = median(load);
+            double heapMb = median(heap);
+            double wallS = median(wall);
             System.out.printf("%8d %12.1f %12d %12d %12.0f %12.0f %14.1f %14.2f%n", n, compileSeconds, peak >> 20, out.bundle().length >> 10,
-                    median(verify), median(load), median(heap), median(wall));
+                    verifyMs, loadMs, heapMb, wallS);
             jsonLines.add(String.format("{\"rules\":%d,\"compileSeconds\":%.2f,\"compilePeakHeapMB\":%d,\"bundleBytes\":%d,\"verifyMillis\":%.1f,"
                     + "\"loadMillis\":%.1f,\"agentHeapAfterLoadMB\":%.1f,\"agentJvmSeconds\":%.2f}", n, compileSeconds, peak >> 20,
-                    out.bundle().length, median(verify), median(load), median(heap), median(wall)));
+                    out.bundle().length, verifyMs, loadMs, heapMb, wallS));
         }
         jsonLines.forEach(System.out::println);
         return 0;
@@ -91,12 +95,13 @@ public final class KnowledgeBaseBenchmark implements Callable<Integer> {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + agentHeap,
                 "-cp", jar + File.pathSeparator + lib + "/*", "dev.bulwark.agent.AgentMain", "bundle", "measure",
                 "--public-key", pub.toString(), bundle.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+        // stderr to a file: reading two pipes one after the other can stall the child on the second
+        Path errFile = bundle.resolveSibling(bundle.getFileName() + ".err");
+        Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException("agent measure failed: " + new String(err, StandardCharsets.UTF_8));
+            throw new IllegalStateException("agent measure failed: " + Files.readString(errFile, StandardCharsets.UTF_8));
         }
         return JSON.readTree(out);
     }

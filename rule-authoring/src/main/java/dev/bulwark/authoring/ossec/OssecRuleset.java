@@ -45,7 +45,8 @@ public final class OssecRuleset {
     private final List<DecoderDefinition> decoders = new ArrayList<>();
     private final List<RuleDefinition> rules = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
-    private final Map<String, String> variables = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> variables = new LinkedHashMap<>();
+    private final Map<String, Integer> unknownElements = new TreeMap<>();
 
     public List<DecoderDefinition> decoders() {
         return decoders;
@@ -59,13 +60,25 @@ public final class OssecRuleset {
         return problems;
     }
 
+    /**
+     * The {@code <var name>} definitions of one file, by name, as its rules refer to them
+     * ({@code $BAD_WORDS}). Scoped to the file, as OSSEC's XML reader substitutes them.
+     */
+    public Map<String, String> variables(String file) {
+        return variables.getOrDefault(file, Map.of());
+    }
+
+    private void variable(XmlElement v) {
+        variables.computeIfAbsent(v.file(), f -> new LinkedHashMap<>()).put(v.attribute("name").orElse(""), v.text());
+    }
+
     /** Reads every {@code *.xml} of {@code dir} as decoder files. */
     public OssecRuleset addDecoders(Path dir) throws IOException {
         for (Path f : xmlFiles(dir)) {
             for (XmlElement top : parse(f)) {
                 switch (top.name()) {
                     case "decoder" -> decoders.add(decoder(top));
-                    case "var" -> variables.put(top.attribute("name").orElse(""), top.text());
+                    case "var" -> variable(top);
                     default -> problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in a decoder file"));
                 }
             }
@@ -79,7 +92,7 @@ public final class OssecRuleset {
             for (XmlElement top : parse(f)) {
                 switch (top.name()) {
                     case "group" -> group(top, List.of());
-                    case "var" -> variables.put(top.attribute("name").orElse(""), top.text());
+                    case "var" -> variable(top);
                     case "rule" -> rules.add(rule(top, List.of()));
                     default -> problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in a rule file"));
                 }
@@ -90,13 +103,12 @@ public final class OssecRuleset {
 
     /** How often each element or attribute the importer does not know appears: what support is missing. */
     public Map<String, Integer> unknownElements() {
-        Map<String, Integer> out = new TreeMap<>();
-        for (Problem p : problems) {
-            if (p.message().startsWith("unknown element <")) {
-                out.merge(p.message().substring("unknown element ".length(), p.message().indexOf('>') + 1), 1, Integer::sum);
-            }
-        }
-        return out;
+        return unknownElements;
+    }
+
+    private void unknown(XmlElement e, String where) {
+        problems.add(new Problem(e.file(), e.line(), "unknown element <" + e.name() + "> in " + where));
+        unknownElements.merge("<" + e.name() + ">", 1, Integer::sum);
     }
 
     private List<XmlElement> parse(Path f) {
@@ -119,8 +131,8 @@ public final class OssecRuleset {
             switch (c.name()) {
                 case "rule" -> rules.add(rule(c, names));
                 case "group" -> group(c, names);
-                case "var" -> variables.put(c.attribute("name").orElse(""), c.text());
-                default -> problems.add(new Problem(c.file(), c.line(), "unknown element <" + c.name() + "> in a group"));
+                case "var" -> variable(c);
+                default -> unknown(c, "a group");
             }
         }
     }
@@ -131,7 +143,7 @@ public final class OssecRuleset {
         List<XmlElement> conditions = new ArrayList<>();
         for (XmlElement c : r.children()) {
             if (!RULE_ELEMENTS.contains(c.name()) && !RULE_ELEMENTS.contains(c.name().replaceFirst("_pcre2$", ""))) {
-                problems.add(new Problem(c.file(), c.line(), "unknown element <" + c.name() + "> in rule " + r.attribute("id").orElse("?")));
+                unknown(c, "rule " + r.attribute("id").orElse("?"));
                 continue;
             }
             switch (c.name()) {
@@ -173,7 +185,7 @@ public final class OssecRuleset {
         List<XmlElement> other = new ArrayList<>();
         for (XmlElement c : d.children()) {
             if (!DECODER_ELEMENTS.contains(c.name())) {
-                problems.add(new Problem(c.file(), c.line(), "unknown element <" + c.name() + "> in decoder " + d.attribute("name").orElse("?")));
+                unknown(c, "decoder " + d.attribute("name").orElse("?"));
                 continue;
             }
             switch (c.name()) {

@@ -1,6 +1,7 @@
 package dev.bulwark.authoring.ossec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,9 @@ class OssecRulesetTest {
         assertEquals("sshd", success.parent());
         assertEquals("after_prematch", success.regexes().get(0).offset());
         assertEquals(List.of("user", "srcip", "srcport"), success.orders().get(0));
+        String msauth = r.rules().stream().filter(x -> x.file().endsWith("0220-msauth_rules.xml")).findFirst().orElseThrow().file();
+        assertEquals("8", r.variables(msauth).get("MS_FREQ").strip(), "<var> definitions are kept, per file, for the rules that use them");
+        assertFalse(r.variables(sshBreakin.file()).containsKey("MS_FREQ"), "another file's variables do not leak in");
     }
 
     @Test

@@ -135,8 +135,7 @@ public final class RulesetXml {
             if (pos >= s.length()) {
                 throw new RulesetException(file, startLine, "<" + name + "> never closed", null);
             }
-            if (s.startsWith("<!--", pos) || s.startsWith("<?", pos) || s.startsWith("<!", pos)) {
-                skipMarkup();
+            if (skipMarkup()) {
                 continue;
             }
             char c = s.charAt(pos);

@@ -46,11 +46,23 @@ public final class LogTestCommand implements Callable<Integer> {
     boolean json;
     @Option(names = "--trace", description = "for each candidate rule, say whether it fired and, if not, which condition failed (needs rules compiled from DRL)")
     boolean trace;
+    @Option(names = "--ossec-ruleset", paramLabel = "DIR", description = {"an OSSEC/Wazuh ruleset to import and use (decoders/ and rules/, decoder.xml and rules/, or a folder of XML files); repeatable, loaded in order.",
+            "Replaces the built-in rules unless --rules is also given."})
+    List<Path> ossecRulesets = new java.util.ArrayList<>();
+    @Option(names = "--location", paramLabel = "TEXT", defaultValue = "stdin", description = "the location OSSEC rules see for every line (default: ${DEFAULT-VALUE})")
+    String location;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public Integer call() throws IOException {
+        if (!ossecRulesets.isEmpty()) {
+            if (bundle != null) {
+                System.err.println("--ossec-ruleset imports the rules itself; it cannot be combined with --bundle");
+                return 64;
+            }
+            return new OssecLogTest(ossecRulesets, rules, location, json, trace).run(file);
+        }
         if (trace && bundle != null) {
             System.err.println("--trace needs the rules' DRL: use --rules DIR instead of --bundle");
             return 64;

@@ -69,18 +69,58 @@ public final class OssecRuleset {
     }
 
     private void variable(XmlElement v) {
-        variables.computeIfAbsent(v.file(), f -> new LinkedHashMap<>()).put(v.attribute("name").orElse(""), v.text());
+        variables.computeIfAbsent(v.file(), f -> new LinkedHashMap<>()).put(v.attribute("name").orElse(""), v.text().strip());
+    }
+
+    /**
+     * Reads a ruleset tree the way its layout says: Wazuh's ({@code decoders/} and {@code rules/}),
+     * OSSEC's ({@code decoder.xml} and {@code rules/}), or a flat folder of XML files where names
+     * containing {@code decoder} hold decoders and the others rules (Wazuh's testing ruleset).
+     */
+    public OssecRuleset addTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + " is not a directory; give the folder that holds the ruleset (decoders/ and rules/, or decoder.xml and rules/)");
+        }
+        boolean any = false;
+        if (Files.isDirectory(dir.resolve("decoders"))) {
+            addDecoders(dir.resolve("decoders"));
+            any = true;
+        }
+        if (Files.isRegularFile(dir.resolve("decoder.xml"))) {
+            addDecoderFile(dir.resolve("decoder.xml"));
+            any = true;
+        }
+        if (Files.isDirectory(dir.resolve("rules"))) {
+            addRules(dir.resolve("rules"));
+            any = true;
+        }
+        if (!any) {
+            for (Path f : xmlFiles(dir)) {
+                if (f.getFileName().toString().contains("decoder")) {
+                    addDecoderFile(f);
+                } else {
+                    addRuleFile(f);
+                }
+            }
+        }
+        return this;
     }
 
     /** Reads every {@code *.xml} of {@code dir} as decoder files. */
     public OssecRuleset addDecoders(Path dir) throws IOException {
         for (Path f : xmlFiles(dir)) {
-            for (XmlElement top : parse(f)) {
-                switch (top.name()) {
-                    case "decoder" -> decoders.add(decoder(top));
-                    case "var" -> variable(top);
-                    default -> problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in a decoder file"));
-                }
+            addDecoderFile(f);
+        }
+        return this;
+    }
+
+    /** Reads one decoder file. */
+    public OssecRuleset addDecoderFile(Path f) {
+        for (XmlElement top : parse(f)) {
+            switch (top.name()) {
+                case "decoder" -> decoders.add(decoder(top));
+                case "var" -> variable(top);
+                default -> problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in a decoder file"));
             }
         }
         return this;
@@ -89,13 +129,19 @@ public final class OssecRuleset {
     /** Reads every {@code *.xml} of {@code dir} as rule files. */
     public OssecRuleset addRules(Path dir) throws IOException {
         for (Path f : xmlFiles(dir)) {
-            for (XmlElement top : parse(f)) {
-                switch (top.name()) {
-                    case "group" -> group(top, List.of());
-                    case "var" -> variable(top);
-                    case "rule" -> rules.add(rule(top, List.of()));
-                    default -> problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in a rule file"));
-                }
+            addRuleFile(f);
+        }
+        return this;
+    }
+
+    /** Reads one rule file. */
+    public OssecRuleset addRuleFile(Path f) {
+        for (XmlElement top : parse(f)) {
+            switch (top.name()) {
+                case "group" -> group(top, List.of());
+                case "var" -> variable(top);
+                case "rule" -> rules.add(rule(top, List.of()));
+                default -> problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in a rule file"));
             }
         }
         return this;
@@ -147,9 +193,9 @@ public final class OssecRuleset {
                 continue;
             }
             switch (c.name()) {
-                case "description" -> description = c.text();
+                case "description" -> description = c.text().strip();
                 case "group" -> {
-                    for (String n : c.text().split(",")) {
+                    for (String n : c.text().strip().split(",")) {
                         if (!n.isBlank()) {
                             all.add(n.trim());
                         }
@@ -189,17 +235,17 @@ public final class OssecRuleset {
                 continue;
             }
             switch (c.name()) {
-                case "parent" -> parent = c.text();
+                case "parent" -> parent = c.text().strip();
                 case "program_name" -> program = PatternSpec.of(c, "osmatch");
                 case "prematch" -> prematch = PatternSpec.of(c, "osregex");
                 case "regex" -> regexes.add(PatternSpec.of(c, "osregex"));
-                case "order" -> orders.add(List.of(c.text().split("\\s*,\\s*")));
+                case "order" -> orders.add(List.of(c.text().strip().split("\\s*,\\s*")));
                 case "plugin_decoder" -> {
-                    plugin = c.text();
+                    plugin = c.text().strip();
                     pluginOffset = c.attribute("offset").orElse(null);
                 }
-                case "use_own_name" -> ownName = "true".equalsIgnoreCase(c.text());
-                case "type" -> type = c.text();
+                case "use_own_name" -> ownName = "true".equalsIgnoreCase(c.text().strip());
+                case "type" -> type = c.text().strip();
                 default -> other.add(c);
             }
         }

@@ -149,7 +149,7 @@ public final class RulesetXml {
                         throw new RulesetException(file, closeLine, "expected </" + name + "> (opened at line " + startLine + ") but found </" + closing, null);
                     }
                     advance(1);
-                    return new XmlElement(name, attributes, text.toString().strip(), children, file, startLine);
+                    return new XmlElement(name, attributes, content(text), children, file, startLine);
                 }
                 children.add(element(depth + 1));
                 continue;
@@ -219,5 +219,19 @@ public final class RulesetXml {
 
     private RulesetException error(String message) {
         return new RulesetException(file, line, message, null);
+    }
+
+    /**
+     * An element's text as OSSEC reads it: spaces at its ends are part of a pattern
+     * ({@code <prematch>^%\w+: </prematch>}), so only the line breaks and indentation of an element
+     * written over several lines are dropped.
+     */
+    static String content(CharSequence raw) {
+        String t = raw.toString();
+        if (t.isBlank()) {
+            return "";
+        }
+        t = t.replaceFirst("^[ \\t]*\\R\\s*", "").replaceFirst("\\s*\\R[ \\t]*$", "");
+        return t;
     }
 }

@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /** A small LRU map, synchronized: helper caches must not grow with hostile input. */
-final class BoundedCache<K, V> {
+public final class BoundedCache<K, V> {
     private final Map<K, V> map;
 
-    BoundedCache(int capacity) {
+    public BoundedCache(int capacity) {
         this.map = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
@@ -17,7 +17,7 @@ final class BoundedCache<K, V> {
         };
     }
 
-    synchronized V get(K key, Function<K, V> compute) {
+    public synchronized V get(K key, Function<K, V> compute) {
         V v = map.get(key);
         if (v == null) {
             v = compute.apply(key);

@@ -35,7 +35,7 @@ public final class Patterns {
         String bounded = input.length() > MAX_INPUT ? input.substring(0, MAX_INPUT) : input;
         try {
             return p.matcher(new BudgetedText(bounded, STEP_BUDGET)).find();
-        } catch (BudgetExceeded e) {
+        } catch (BudgetedText.Exceeded e) {
             ABANDONED.increment();
             return false;
         }
@@ -44,50 +44,6 @@ public final class Patterns {
     /** How many matches were abandoned for exceeding the step budget since start. */
     public static long abandonedMatches() {
         return ABANDONED.sum();
-    }
-
-    private static final class BudgetExceeded extends RuntimeException {
-        BudgetExceeded() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** A read-counting view of the input; the regex engine reads only through charAt. */
-    private static final class BudgetedText implements CharSequence {
-        private final String text;
-        private final long[] remaining;
-
-        BudgetedText(String text, long budget) {
-            this(text, new long[] {budget});
-        }
-
-        private BudgetedText(String text, long[] remaining) {
-            this.text = text;
-            this.remaining = remaining;
-        }
-
-        @Override
-        public char charAt(int index) {
-            if (--remaining[0] < 0) {
-                throw new BudgetExceeded();
-            }
-            return text.charAt(index);
-        }
-
-        @Override
-        public int length() {
-            return text.length();
-        }
-
-        @Override
-        public CharSequence subSequence(int start, int end) {
-            return new BudgetedText(text.substring(start, end), remaining);
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
     }
 
     static Pattern compiled(String regex) {

@@ -150,7 +150,7 @@ public final class DrlPolicy {
     private static final Set<String> CONSEQUENCE_CALLS = Set.of("insert", "insertLogical", "delete", "retract");
 
     /** The only calls that may receive the rule context. */
-    private static final Set<String> CONTEXT_TAKERS = Set.of("Finding.raise", "Verdict.decide", "RuleAssignment.recommend");
+    private static final Set<String> CONTEXT_TAKERS = Set.of("Finding.raise", "Verdict.decide", "RuleAssignment.recommend", "OssecRules.alert");
     private static final Set<String> CONTEXT_NAMES = Set.of("kcontext", "drools");
 
     private static final Set<String> ACCUMULATE_FUNCTIONS = Set.of(
@@ -174,7 +174,8 @@ public final class DrlPolicy {
         FactTypes.facts().forEach(c -> allowed.add(c.getName()));
         FactTypes.values().forEach(c -> allowed.add(c.getName()));
         for (Class<?> c : List.of(Finding.class, Verdict.class, RuleAssignment.class, Explanation.class,
-                Cidr.class, Glob.class, Versions.class, Patterns.class, dev.bulwark.engine.helper.OsMatch.class)) {
+                Cidr.class, Glob.class, Versions.class, Patterns.class, dev.bulwark.engine.helper.OsMatch.class,
+                dev.bulwark.engine.loginspection.ossec.OssecRules.class)) {
             allowed.add(c.getName());
         }
         return new DrlPolicy(allowed);
@@ -604,14 +605,14 @@ public final class DrlPolicy {
                 return;
             }
             if (receiver instanceof NameExpr rn && CONTEXT_NAMES.contains(rn.getNameAsString())) {
-                report(Kind.FORBIDDEN_CALL, where, n, "'" + rn.getNameAsString() + "." + method + "(...)': the rule context may only be passed to Finding.raise, Verdict.decide or RuleAssignment.recommend");
+                report(Kind.FORBIDDEN_CALL, where, n, "'" + rn.getNameAsString() + "." + method + "(...)': the rule context may only be passed to Finding.raise, Verdict.decide, RuleAssignment.recommend or OssecRules.alert");
             }
             boolean takesContext = receiver instanceof NameExpr rn2 && CONTEXT_TAKERS.contains(rn2.getNameAsString() + "." + method)
                     && resolvesToAllowed(rn2.getNameAsString());
             if (!takesContext) {
                 for (Expression a : args) {
                     if (a instanceof NameExpr an && CONTEXT_NAMES.contains(an.getNameAsString())) {
-                        report(Kind.FORBIDDEN_CALL, where, a, "the rule context may only be passed to Finding.raise, Verdict.decide or RuleAssignment.recommend, not to '" + method + "'");
+                        report(Kind.FORBIDDEN_CALL, where, a, "the rule context may only be passed to Finding.raise, Verdict.decide, RuleAssignment.recommend or OssecRules.alert, not to '" + method + "'");
                     }
                 }
             }
@@ -624,7 +625,7 @@ public final class DrlPolicy {
                 Node parent = name.getParentNode().orElse(null);
                 if (!(parent instanceof MethodCallExpr call) || !call.getArguments().contains(name)) {
                     if (!(parent instanceof MethodCallExpr call2 && call2.getScope().orElse(null) == name)) {
-                        report(Kind.FORBIDDEN_CALL, where, name, "the rule context may only be passed to Finding.raise, Verdict.decide or RuleAssignment.recommend");
+                        report(Kind.FORBIDDEN_CALL, where, name, "the rule context may only be passed to Finding.raise, Verdict.decide, RuleAssignment.recommend or OssecRules.alert");
                     }
                 }
                 return;

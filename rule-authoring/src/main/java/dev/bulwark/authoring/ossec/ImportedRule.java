@@ -1,0 +1,112 @@
+package dev.bulwark.authoring.ossec;
+
+import dev.bulwark.engine.loginspection.ossec.OssecEvent;
+import dev.bulwark.engine.loginspection.ossec.OssecMatch;
+import dev.bulwark.engine.loginspection.ossec.OssecRules;
+import java.util.List;
+
+/**
+ * One OSSEC/Wazuh rule as the importer understood it: where it hangs in the tree, its rank among
+ * its siblings, and its conditions. The DRL is generated from this, and the trace of
+ * {@code logtest --trace} evaluates the same conditions with the same helpers.
+ *
+ * @param parents  the rules it hangs under ({@code if_sid}, or its category's template); empty
+ *                 when it is a template itself or hangs by group or level
+ * @param ifGroup  hung under every earlier rule of this group, or null
+ * @param ifLevel  hung under every earlier rule of at least this level, or null
+ * @param rank     higher is tried first among siblings
+ */
+public record ImportedRule(String id, int index, int level, int rank, boolean template, boolean noalert, List<String> parents,
+                           String ifGroup, Integer ifLevel, List<Condition> conditions, String groups, String description,
+                           String where) {
+
+    public ImportedRule {
+        parents = List.copyOf(parents);
+        conditions = List.copyOf(conditions);
+    }
+
+    /** One condition: what it reads from the event, and how it tests it. */
+    public record Condition(String element, Kind kind, String subject, String dialect, String pattern, boolean negate) {
+
+        public enum Kind { PATTERN, ADDRESS, EQUALS, MIN_LENGTH }
+
+        /** The DRL constraint for this condition. */
+        String drl() {
+            String value = switch (subject) {
+                case "log" -> "event.log";
+                case "fullLog" -> "event.fullLog";
+                case "user" -> "event.user()";
+                case "hostname" -> "event.hostname";
+                case "programName" -> "event.programName";
+                case "location" -> "event.location";
+                case "decoder" -> "event.decoder";
+                case "category" -> "event.category";
+                default -> "event.fields[" + OssecImporter.str(subject.substring("field:".length())) + "]";
+            };
+            return switch (kind) {
+                case PATTERN -> "OssecRules.test(" + OssecImporter.str(dialect) + ", " + OssecImporter.str(pattern) + ", " + negate + ", " + value + ")";
+                case ADDRESS -> "OssecRules.ip(" + OssecImporter.str(pattern) + ", " + value + ")";
+                case EQUALS -> value + " == " + OssecImporter.str(pattern);
+                case MIN_LENGTH -> value + ".length() >= " + Integer.parseInt(pattern);
+            };
+        }
+
+        /** The value this condition reads, from a decoded event. */
+        public String valueIn(OssecEvent e) {
+            return switch (subject) {
+                case "log" -> e.log();
+                case "fullLog" -> e.fullLog();
+                case "user" -> e.user();
+                case "hostname" -> e.hostname();
+                case "programName" -> e.programName();
+                case "location" -> e.location();
+                case "decoder" -> e.decoder();
+                case "category" -> e.category();
+                default -> e.field(subject.substring("field:".length()));
+            };
+        }
+
+        /** Evaluates the condition as the generated DRL does. */
+        public boolean holdsFor(OssecEvent e) {
+            String v = valueIn(e);
+            return switch (kind) {
+                case PATTERN -> OssecRules.test(dialect, pattern, negate, v);
+                case ADDRESS -> OssecRules.ip(pattern, v);
+                case EQUALS -> pattern.equals(v);
+                case MIN_LENGTH -> v != null && v.length() >= Integer.parseInt(pattern);
+            };
+        }
+
+        @Override
+        public String toString() {
+            return "<" + element + (negate ? " negate" : "") + ">" + pattern + " on " + subject;
+        }
+    }
+
+    /** True when this rule is a candidate child of state {@code m} (its place in the tree, not its conditions). */
+    public boolean hangsUnder(OssecMatch m) {
+        if (rank >= m.ceiling()) {
+            return false;
+        }
+        if (template) {
+            return m.atRoot();
+        }
+        if (!parents.isEmpty()) {
+            return parents.contains(m.node());
+        }
+        if (m.order() < 0 || m.order() >= index) {
+            return false;
+        }
+        return ifLevel != null ? m.level() >= ifLevel : OssecRules.inGroup(ifGroup, m.groups());
+    }
+
+    /** The first condition that fails for {@code e}, or null when all hold. */
+    public Condition firstFailing(OssecEvent e) {
+        for (Condition c : conditions) {
+            if (!c.holdsFor(e)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

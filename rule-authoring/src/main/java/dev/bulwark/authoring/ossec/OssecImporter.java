@@ -1,0 +1,421 @@
+package dev.bulwark.authoring.ossec;
+
+import dev.bulwark.engine.loginspection.ossec.DecoderSpec;
+import dev.bulwark.engine.loginspection.ossec.PatternRef;
+import dev.bulwark.engine.policy.DrlSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns an OSSEC/Wazuh ruleset into what Bulwark runs: decoder specs for the decoding pipeline and
+ * DRL for the rules. Each imported rule becomes one Drools rule per parent it hangs under; it
+ * matches the tree state ({@code OssecMatch}) of its parent, checks its own conditions on the
+ * event, and replaces the state with its own. Load order becomes salience, so among the children
+ * of one rule the first written wins, as in Wazuh; a final rule raises the alert where the descent
+ * stopped. The generated DRL goes through the same policy and compiler as hand-written rules.
+ *
+ * <p>A rule that uses something not supported yet is left out and reported with the reason; it
+ * is never imported with a condition silently dropped (that would make it match more than its
+ * author meant).
+ */
+public final class OssecImporter {
+
+    /** Bulwark ids of imported rules are {@code OSSEC-<id>}; their DRL package. */
+    public static final String ID_PREFIX = "OSSEC-";
+    public static final String PACKAGE = "rules.imported.ossec";
+    private static final int FINAL_SALIENCE = -10_000_000;
+    /** Rules with an id below this are category templates, the only rules at the top of Wazuh's tree. */
+    private static final int TEMPLATE_LIMIT = 10;
+    /** Deepest descent through the tree; Wazuh's deepest chains are under 10. */
+    static final int MAX_DEPTH = 64;
+
+    /** Something the importer could not take, and where. */
+    public record Problem(String where, String ruleId, String message) {
+        @Override
+        public String toString() {
+            return where + ": " + (ruleId == null ? "" : "rule " + ruleId + ": ") + message;
+        }
+    }
+
+    /** The import: decoders in load order, DRL sources, and what was left out. */
+    public record Imported(List<DecoderSpec> decoders, List<DrlSource> sources, List<ImportedRule> rules, int rulesImported,
+                           int rulesLeftOut, List<Problem> problems, Map<String, Integer> unsupported) {
+    }
+
+    /** Conditions that need correlation state the importer does not generate yet. */
+    private static final Set<String> NOT_YET = Set.of("if_matched_sid", "if_matched_group", "time", "weekday", "list",
+            "compiled_rule", "check_diff", "if_fts", "global_frequency");
+    /** Elements that carry no condition. */
+    private static final Set<String> NOT_CONDITIONS = Set.of("description", "group", "info", "options", "mitre", "var", "check_if_ignored");
+    /** Static fields compared as OS_Match by default, and the event field each reads. */
+    private static final Map<String, String> STATIC_FIELDS = Map.ofEntries(
+            Map.entry("srcuser", "srcuser"), Map.entry("dstuser", "dstuser"), Map.entry("id", "id"), Map.entry("url", "url"),
+            Map.entry("action", "action"), Map.entry("status", "status"), Map.entry("protocol", "protocol"),
+            Map.entry("system_name", "system_name"), Map.entry("data", "data"), Map.entry("extra_data", "extra_data"),
+            Map.entry("srcport", "srcport"), Map.entry("dstport", "dstport"), Map.entry("srcgeoip", "srcgeoip"),
+            Map.entry("dstgeoip", "dstgeoip"));
+
+    private OssecImporter() {
+    }
+
+    public static Imported importRuleset(OssecRuleset ruleset) {
+        List<Problem> problems = new ArrayList<>();
+        Map<String, Integer> unsupported = new TreeMap<>();
+        List<DecoderSpec> decoders = decoders(ruleset, problems);
+
+        Map<String, ImportedRule> byId = new LinkedHashMap<>();
+        List<ImportedRule> templates = new ArrayList<>();
+        int leftOut = 0;
+        int index = 0;
+        for (RuleDefinition r : ruleset.rules()) {
+            if (r.id() == null) {
+                continue;
+            }
+            ImportedRule existing = byId.get(r.id());
+            boolean overwrite = "yes".equalsIgnoreCase(r.attributes().getOrDefault("overwrite", "no"));
+            if (existing != null && !overwrite) {
+                problems.add(new Problem(r.where(), r.id(), "duplicate rule id (first at " + existing.where() + "); add overwrite=\"yes\" to replace it"));
+                continue;
+            }
+            try {
+                ImportedRule rule = translate(r, index, byId, templates, ruleset.variables(r.file()), unsupported);
+                if (existing != null) {
+                    // Wazuh replaces the rule's content in place: its place in the tree and among its siblings stay.
+                    rule = new ImportedRule(rule.id(), existing.index(), rule.level(), existing.rank(), existing.template(), rule.noalert(),
+                            existing.parents(), existing.ifGroup(), existing.ifLevel(), rule.conditions(), rule.groups(),
+                            rule.description(), rule.where());
+                } else {
+                    index++;
+                }
+                byId.put(rule.id(), rule);
+                if (rule.template() && existing == null) {
+                    templates.add(rule);
+                }
+            } catch (Unsupported e) {
+                problems.add(new Problem(r.where(), r.id(), "left out: " + e.getMessage()));
+                leftOut++;
+            }
+        }
+        Map<String, StringBuilder> files = new LinkedHashMap<>();
+        for (ImportedRule rule : byId.values()) {
+            String file = rule.where().substring(0, rule.where().lastIndexOf(':'));
+            files.computeIfAbsent(file, f -> new StringBuilder()).append(drl(rule));
+        }
+        List<DrlSource> sources = new ArrayList<>();
+        for (Map.Entry<String, StringBuilder> f : files.entrySet()) {
+            sources.add(new DrlSource("ossec/" + baseName(f.getKey()) + ".drl", header() + f.getValue()));
+        }
+        sources.add(new DrlSource("ossec/zz-alert.drl", header() + finalRules()));
+        return new Imported(decoders, sources, List.copyOf(byId.values()), byId.size(), leftOut, problems, unsupported);
+    }
+
+    private static String baseName(String file) {
+        String name = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+        return name.replaceFirst("\\.xml$", "").replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+
+    private static String header() {
+        return "package " + PACKAGE + ";\n\n"
+                + "import dev.bulwark.engine.loginspection.ossec.OssecMatch;\n"
+                + "import dev.bulwark.engine.loginspection.ossec.OssecRules;\n\n";
+    }
+
+    /** Where the descent stops: an alerting rule raises its alert; a noalert rule hands back to its parent. */
+    private static String finalRules() {
+        return "rule \"ossec alert\"\n"
+                + "    @id(\"OSSEC-ALERT\") @title(\"Alert of an imported OSSEC/Wazuh rule\") @module(\"loginspection\") @severity(\"info\")\n"
+                + "    @tags(\"ossec\") @since(\"import\")\n"
+                + "    salience " + FINAL_SALIENCE + "\n"
+                + "when\n"
+                + "    $m: OssecMatch( node != \"\", noalert == false )\n"
+                + "then\n"
+                + "    delete($m);\n"
+                + "    insert(OssecRules.alert(kcontext, $m));\n"
+                + "end\n\n"
+                + "rule \"ossec noalert hands back\"\n"
+                + "    @id(\"OSSEC-NOALERT\") @title(\"A noalert rule whose children did not match hands the event back to its parent\")\n"
+                + "    @module(\"loginspection\") @severity(\"info\") @tags(\"ossec\") @since(\"import\")\n"
+                + "    salience " + FINAL_SALIENCE + "\n"
+                + "when\n"
+                + "    $m: OssecMatch( node != \"\", noalert == true )\n"
+                + "then\n"
+                + "    delete($m);\n"
+                + "    insert(OssecRules.backtrack($m));\n"
+                + "end\n";
+    }
+
+    private static final class Unsupported extends Exception {
+        Unsupported(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static ImportedRule translate(RuleDefinition r, int index, Map<String, ImportedRule> byId, List<ImportedRule> templates,
+                                          Map<String, String> vars, Map<String, Integer> unsupported) throws Unsupported {
+        if (!r.id().matches("[0-9]{1,7}")) {
+            throw new Unsupported("rule id '" + r.id() + "' is not a number from 1 to 9999999");
+        }
+        if (r.level() < 0 || r.level() > 16) {
+            throw new Unsupported("level " + r.level() + " is outside 0-16");
+        }
+        List<String> parents = new ArrayList<>();
+        List<ImportedRule.Condition> conditions = new ArrayList<>();
+        String ifGroup = null;
+        Integer ifLevel = null;
+        String category = "syslog";
+        boolean decodedAs = false;
+        for (XmlElement c : r.conditions()) {
+            String name = c.name();
+            if (NOT_CONDITIONS.contains(name)) {
+                continue;
+            }
+            if (NOT_YET.contains(name) || name.startsWith("same_") || name.startsWith("different_") || name.startsWith("not_same_")) {
+                unsupported.merge("<" + name + ">", 1, Integer::sum);
+                throw new Unsupported("<" + name + "> is not supported by the importer yet");
+            }
+            // spaces at the ends of a pattern are part of it; ids, names and numbers are trimmed where read
+            String text = substitute(c.text(), vars);
+            switch (name) {
+                case "if_sid" -> {
+                    for (String sid : text.trim().split("[,\\s]+")) {
+                        if (sid.isBlank()) {
+                            continue;
+                        }
+                        if (!byId.containsKey(sid)) {
+                            throw new Unsupported("<if_sid> names rule " + sid + ", which is not defined before it");
+                        }
+                        parents.add(sid);
+                    }
+                }
+                case "if_group" -> ifGroup = text.trim();
+                case "if_level" -> ifLevel = parseInt(text, "if_level");
+                case "category" -> {
+                    category = text.trim();
+                    conditions.add(new ImportedRule.Condition(name, ImportedRule.Condition.Kind.EQUALS, "category", null, category, false));
+                }
+                case "decoded_as" -> {
+                    decodedAs = true;
+                    conditions.add(new ImportedRule.Condition(name, ImportedRule.Condition.Kind.EQUALS, "decoder", null, text.trim(), false));
+                }
+                case "match" -> conditions.add(pattern(c, text, "osmatch", "log"));
+                case "regex" -> conditions.add(pattern(c, text, "osregex", "log"));
+                case "pcre2" -> conditions.add(pattern(c, text, "pcre2", "log"));
+                case "srcip", "dstip" -> conditions.add(new ImportedRule.Condition(name, ImportedRule.Condition.Kind.ADDRESS, "field:" + name, null, text.trim(), false));
+                case "user" -> conditions.add(pattern(c, text, "osmatch", "user"));
+                case "hostname" -> conditions.add(pattern(c, text, "osmatch", "hostname"));
+                case "program_name" -> conditions.add(pattern(c, text, "osmatch", "programName"));
+                case "location" -> conditions.add(pattern(c, text, "osmatch", "location"));
+                case "field" -> {
+                    String field = c.attribute("name").orElse("");
+                    if (field.isBlank()) {
+                        throw new Unsupported("<field> without a name");
+                    }
+                    conditions.add(pattern(c, text, "osregex", "field:" + field));
+                }
+                default -> {
+                    String field = STATIC_FIELDS.get(name);
+                    if (field == null) {
+                        unsupported.merge("<" + name + ">", 1, Integer::sum);
+                        throw new Unsupported("<" + name + "> is not supported by the importer yet");
+                    }
+                    conditions.add(pattern(c, text, "osmatch", "field:" + field));
+                }
+            }
+        }
+        boolean noalert = false;
+        for (Map.Entry<String, String> a : r.attributes().entrySet()) {
+            switch (a.getKey()) {
+                case "id", "level", "overwrite" -> {
+                }
+                case "noalert" -> noalert = !"0".equals(a.getValue().trim()) && !"no".equalsIgnoreCase(a.getValue().trim());
+                case "maxsize" -> conditions.add(new ImportedRule.Condition("maxsize", ImportedRule.Condition.Kind.MIN_LENGTH, "fullLog", null,
+                        Integer.toString(parseInt(a.getValue(), "maxsize")), false));
+                default -> {
+                    unsupported.merge(a.getKey() + "=", 1, Integer::sum);
+                    throw new Unsupported("attribute " + a.getKey() + "=\"" + a.getValue() + "\" is not supported by the importer yet");
+                }
+            }
+        }
+        // Where the rule hangs, as Wazuh builds its tree: templates (ids below 10) at the top; then
+        // if_sid, else if_level, else if_group; a rule with none of them under its category's template.
+        boolean template = Integer.parseInt(r.id()) < TEMPLATE_LIMIT;
+        if (!template && parents.isEmpty() && ifLevel == null && ifGroup == null) {
+            String cat = category;
+            for (ImportedRule t : templates) {
+                if (t.conditions().stream().anyMatch(c -> c.element().equals("category") && c.pattern().equalsIgnoreCase(cat))) {
+                    parents.add(t.id());
+                    break;
+                }
+            }
+            if (parents.isEmpty()) {
+                throw new Unsupported("no template rule (id below " + TEMPLATE_LIMIT + ") for category '" + category + "' to hang under");
+            }
+        }
+        if (ifLevel != null || !parents.isEmpty()) {
+            ifGroup = null;
+        }
+        if (!parents.isEmpty()) {
+            ifLevel = null;
+        }
+        String groups = String.join(",", r.groups()) + (r.groups().isEmpty() ? "" : ",");
+        String description = r.description() == null ? "" : substitute(r.description(), vars).trim();
+        boolean byCategory = !template && ifLevel == null && ifGroup == null && r.all("if_sid").isEmpty();
+        return new ImportedRule(r.id(), index, r.level(), rank(r.level(), index, ORDERING.equals("decoded-first-top") ? decodedAs && byCategory : decodedAs), template, noalert, parents, ifGroup, ifLevel,
+                conditions, groups, description, r.where());
+    }
+
+    /**
+     * Among the children of one rule Wazuh tries the higher levels first, and rules of equal level
+     * in the order they were loaded.
+     */
+    static int rank(int level, int index, boolean decodedAs) {
+        return ORDERING.equals("load") ? -index
+                : ORDERING.startsWith("decoded-first") ? (decodedAs ? 2_000_000 : 0) + level * 100_000 - index
+                : level * 100_000 - index;
+    }
+
+    private static final String ORDERING = System.getProperty("bulwark.ossec.ordering", "decoded-first-top");
+
+    private static String drl(ImportedRule r) {
+        List<String> structural = new ArrayList<>();
+        if (r.template()) {
+            structural.add("node == \"\"");
+        } else if (r.ifLevel() != null || r.ifGroup() != null) {
+            structural.add("order >= 0");
+            structural.add("order < " + r.index());
+            structural.add(r.ifLevel() != null ? "level >= " + r.ifLevel() : "OssecRules.inGroup(" + str(r.ifGroup()) + ", groups)");
+        }
+        structural.add("ceiling > " + r.rank());
+        if (!r.template()) {
+            // a tree is finite, but an overwrite can point a rule at a later one: never descend forever
+            structural.add("depth < " + MAX_DEPTH);
+        }
+        List<String> constraints = new ArrayList<>(structural);
+        r.conditions().forEach(c -> constraints.add(c.drl()));
+        String title = r.description().isBlank() ? "OSSEC rule " + r.id() : r.description();
+        String severity = dev.bulwark.engine.loginspection.ossec.OssecRules.severity(r.level()).label();
+        String consequence = "    delete($m);\n    insert(OssecRules.descend($m, " + str(r.id()) + ", " + r.index() + ", " + r.level() + ", "
+                + str(r.groups()) + ", " + str(r.description()) + ", " + r.noalert() + ", " + r.rank() + "));\n";
+        StringBuilder out = new StringBuilder();
+        List<String> nodes = r.parents().isEmpty() ? java.util.Collections.singletonList(null) : r.parents();
+        for (int v = 0; v < nodes.size(); v++) {
+            List<String> all = new ArrayList<>();
+            if (nodes.get(v) != null) {
+                all.add("node == " + str(nodes.get(v)));
+            }
+            all.addAll(constraints);
+            String suffix = nodes.size() > 1 ? "-P" + (v + 1) : "";
+            out.append("rule \"ossec ").append(r.id()).append(suffix.isEmpty() ? "" : " under " + nodes.get(v)).append("\"\n")
+                    .append("    @id(\"").append(ID_PREFIX).append(r.id()).append(suffix).append("\") @title(").append(str(title)).append(")")
+                    .append(" @module(\"loginspection\") @severity(\"").append(severity).append("\")\n")
+                    .append("    @tags(").append(str("ossec," + r.groups())).append(") @since(\"import\")")
+                    .append(" @source(").append(str(r.where())).append(")\n")
+                    .append("    salience ").append(r.rank()).append('\n')
+                    .append("when\n")
+                    .append("    $m: OssecMatch( ").append(String.join(",\n        ", all)).append(" )\n")
+                    .append("then\n").append(consequence).append("end\n\n");
+        }
+        return out.toString();
+    }
+
+    private static ImportedRule.Condition pattern(XmlElement c, String text, String defaultDialect, String subject) throws Unsupported {
+        String dialect = c.attribute("type").orElse(defaultDialect).toLowerCase(Locale.ROOT);
+        if (c.name().equals("pcre2")) {
+            dialect = "pcre2";
+        }
+        boolean negate = "yes".equalsIgnoreCase(c.attribute("negate").orElse("no"));
+        try {
+            new PatternRef(text, dialect, null, negate).validated();
+        } catch (IllegalArgumentException e) {
+            throw new Unsupported("<" + c.name() + "> " + e.getMessage());
+        }
+        return new ImportedRule.Condition(c.name(), ImportedRule.Condition.Kind.PATTERN, subject, dialect, text, negate);
+    }
+
+    private static int parseInt(String text, String what) throws Unsupported {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new Unsupported(what + " '" + text + "' is not a number");
+        }
+    }
+
+    /** Replaces {@code $NAME} with the file's {@code <var name="NAME">}, as OSSEC's XML reader does. */
+    static String substitute(String text, Map<String, String> vars) {
+        if (text == null || vars.isEmpty() || text.indexOf('$') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            char ch = text.charAt(i);
+            if (ch == '$' && i + 1 < text.length() && (Character.isLetter(text.charAt(i + 1)) || text.charAt(i + 1) == '_')) {
+                int j = i + 1;
+                while (j < text.length() && (Character.isLetterOrDigit(text.charAt(j)) || text.charAt(j) == '_')) {
+                    j++;
+                }
+                String value = vars.get(text.substring(i + 1, j));
+                if (value != null) {
+                    out.append(value);
+                    i = j;
+                    continue;
+                }
+            }
+            out.append(ch);
+            i++;
+        }
+        return out.toString();
+    }
+
+    /** A Java string literal for DRL: quotes, backslashes and control characters escaped. */
+    static String str(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (ch < 0x20 || ch == 0x7f) {
+                        b.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private static List<DecoderSpec> decoders(OssecRuleset ruleset, List<Problem> problems) {
+        List<DecoderSpec> out = new ArrayList<>();
+        for (DecoderDefinition d : ruleset.decoders()) {
+            try {
+                Map<String, String> vars = ruleset.variables(d.file());
+                List<PatternRef> regexes = new ArrayList<>();
+                for (PatternSpec p : d.regexes()) {
+                    regexes.add(ref(p, vars));
+                }
+                out.add(new DecoderSpec(d.name(), d.parent(), d.programName() == null ? null : ref(d.programName(), vars),
+                        d.prematch() == null ? null : ref(d.prematch(), vars), regexes, d.orders(), d.pluginDecoder(), d.pluginOffset(),
+                        d.useOwnName(), d.type(), d.where()));
+            } catch (IllegalArgumentException e) {
+                problems.add(new Problem(d.where(), null, "decoder '" + d.name() + "' left out: " + e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    private static PatternRef ref(PatternSpec p, Map<String, String> vars) {
+        return new PatternRef(substitute(p.text(), vars), p.dialect(), p.offset(), p.negate());
+    }
+}

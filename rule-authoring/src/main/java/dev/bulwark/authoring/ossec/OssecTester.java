@@ -1,0 +1,71 @@
+package dev.bulwark.authoring.ossec;
+
+import dev.bulwark.engine.Finding;
+import dev.bulwark.engine.evaluation.EvaluationResult;
+import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import dev.bulwark.engine.evaluation.StreamSession;
+import dev.bulwark.engine.loginspection.ossec.OssecDecoders;
+import dev.bulwark.engine.loginspection.ossec.OssecEvent;
+import dev.bulwark.engine.loginspection.ossec.OssecMatch;
+import java.util.List;
+
+/**
+ * Runs lines through an imported OSSEC/Wazuh ruleset as {@code wazuh-logtest} does: pre-decode,
+ * decode, walk the rule tree in a Drools session, report the alert. State (for correlation) lasts
+ * until {@link #reset}.
+ */
+public final class OssecTester implements AutoCloseable {
+
+    /** What one line produced; {@code alert} is null when no rule matched. */
+    public record Outcome(OssecEvent event, Finding alert, EvaluationResult result) {
+        public String ruleId() {
+            return alert == null ? null : alert.evidence().get("ossec.rule");
+        }
+
+        public Integer level() {
+            return alert == null ? null : Integer.valueOf(alert.evidence().get("ossec.level"));
+        }
+    }
+
+    private final LoadedKnowledgeBase kb;
+    private final OssecDecoders decoders;
+    private final String location;
+    private final dev.bulwark.engine.loginspection.decoder.LogLineDecoder builtin;
+    private StreamSession session;
+    private long clock = 1_000_000_000_000L;
+
+    public OssecTester(LoadedKnowledgeBase kb, OssecDecoders decoders, String location) {
+        this(kb, decoders, location, false);
+    }
+
+    /**
+     * @param withBuiltin also decode each line for Bulwark's own log rules (compiled into the same
+     *                    knowledge base), so both rule sets judge it side by side
+     */
+    public OssecTester(LoadedKnowledgeBase kb, OssecDecoders decoders, String location, boolean withBuiltin) {
+        this.kb = kb;
+        this.decoders = decoders;
+        this.location = location;
+        this.builtin = withBuiltin ? new dev.bulwark.engine.loginspection.decoder.LogLineDecoder() : null;
+        this.session = kb.openSession(StreamSession.Clock.PSEUDO);
+    }
+
+    public Outcome test(String line) {
+        OssecEvent event = decoders.decode(line, location, clock++);
+        EvaluationResult r = builtin == null ? session.insert(List.of(OssecMatch.root(event)), false)
+                : session.insert(List.of(OssecMatch.root(event), builtin.decode(line)), true);
+        Finding alert = r.findings().stream().filter(f -> f.evidence().containsKey("ossec.rule")).reduce((a, b) -> b).orElse(null);
+        return new Outcome(event, alert, r);
+    }
+
+    /** Forgets all state: the next line is judged on its own. */
+    public void reset() {
+        session.close();
+        session = kb.openSession(StreamSession.Clock.PSEUDO);
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.bulwark.authoring.ossec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The importer on a small ruleset written for these tests: tree shape, ordering, noalert, overwrite, refusals. */
+class OssecImporterTest {
+
+    private static final String DECODERS = """
+            <decoder name="demo">
+              <program_name>^demo$</program_name>
+            </decoder>
+            <decoder name="demo-login">
+              <parent>demo</parent>
+              <prematch>^login </prematch>
+              <regex offset="after_prematch">^(\\S+) from (\\S+)</regex>
+              <order>result, srcip</order>
+            </decoder>
+            """;
+
+    private static final String RULES = """
+            <var name="BAD">failed|denied</var>
+            <group name="syslog,">
+              <rule id="1" level="0" noalert="1">
+                <category>syslog</category>
+                <description>template</description>
+              </rule>
+            </group>
+            <group name="demo,">
+              <rule id="100" level="0" noalert="1">
+                <decoded_as>demo</decoded_as>
+                <description>demo messages</description>
+              </rule>
+              <rule id="101" level="3">
+                <if_sid>100</if_sid>
+                <field name="result">^ok$</field>
+                <description>login ok</description>
+              </rule>
+              <rule id="102" level="5">
+                <if_sid>100</if_sid>
+                <match>$BAD</match>
+                <group>authentication_failed,</group>
+                <description>login failed</description>
+              </rule>
+              <rule id="103" level="10">
+                <if_sid>102</if_sid>
+                <srcip>10.0.0.0/8</srcip>
+                <description>failed from inside</description>
+              </rule>
+              <rule id="104" level="12">
+                <if_group>authentication_failed</if_group>
+                <match negate="yes">guest</match>
+                <match>from 10.9.</match>
+                <description>failure of interest</description>
+              </rule>
+              <rule id="105" level="7">
+                <if_sid>100</if_sid>
+                <if_matched_sid>102</if_matched_sid>
+                <same_source_ip />
+                <description>correlation (not imported yet)</description>
+              </rule>
+              <rule id="106" level="4">
+                <if_sid>100</if_sid>
+                <regex>((nested))</regex>
+                <description>broken regex</description>
+              </rule>
+              <rule id="101" level="4" overwrite="yes">
+                <if_sid>100</if_sid>
+                <field name="result">^ok$</field>
+                <description>login ok (overwritten)</description>
+              </rule>
+            </group>
+            """;
+
+    @TempDir
+    static Path dir;
+    static CompiledOssecRuleset rs;
+    static OssecTester tester;
+
+    @BeforeAll
+    static void importAndCompile() throws Exception {
+        Files.createDirectories(dir.resolve("decoders"));
+        Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(dir.resolve("decoders/demo_decoders.xml"), DECODERS);
+        Files.writeString(dir.resolve("rules/demo_rules.xml"), RULES);
+        rs = CompiledOssecRuleset.read(List.of(dir));
+        tester = new OssecTester(KnowledgeBaseLoader.load(rs.compile(), null), rs.decoders(), "stdin");
+    }
+
+    private static OssecTester.Outcome test(String message) {
+        tester.reset();
+        return tester.test("Nov 26 10:00:00 host demo[1]: " + message);
+    }
+
+    @Test
+    void whatCannotBeImportedIsReportedNotDropped() {
+        assertEquals(2, rs.imported().rulesLeftOut());
+        assertTrue(rs.problems().stream().anyMatch(p -> p.contains("rule 105") && p.contains("<if_matched_sid>")), rs.problems().toString());
+        assertTrue(rs.problems().stream().anyMatch(p -> p.contains("rule 106") && p.contains("nests groups")), rs.problems().toString());
+    }
+
+    @Test
+    void descendsToTheDeepestMatchingRule() {
+        OssecTester.Outcome o = test("login failed from 10.1.2.3");
+        assertEquals("demo", o.event().decoder());
+        assertEquals("10.1.2.3", o.event().field("srcip"));
+        assertEquals("103", o.ruleId());
+        assertEquals(10, o.level());
+        assertEquals("OSSEC-103", o.alert().ruleId());
+    }
+
+    @Test
+    void higherLevelSiblingsAreTriedFirstAndGroupsHangRules() {
+        // 104 (level 12) hangs under 102 by group and is tried before 103 (level 10)
+        assertEquals("104", test("login failed from 10.9.0.1").ruleId());
+        assertEquals("102", test("login denied from 192.168.1.1").ruleId());
+    }
+
+    @Test
+    void noalertRulesHandBackWhenNoChildMatches() {
+        assertNull(test("something else").ruleId(), "100 and 1 are noalert: no alert at all");
+    }
+
+    @Test
+    void overwriteReplacesContentButKeepsThePlace() {
+        OssecTester.Outcome o = test("login ok from 1.1.1.1");
+        assertEquals("101", o.ruleId());
+        assertEquals(4, o.level());
+        assertEquals("login ok (overwritten)", o.alert().message());
+    }
+
+    @Test
+    void generatedDrlPassedTheStandardPolicyAndUsesOnlyHelpers() {
+        String drl = String.join("\n", rs.sources().stream().map(s -> s.text()).toList());
+        assertTrue(drl.contains("OssecRules.test(\"osmatch\", \"failed|denied\", false, event.log)"), "variables are substituted");
+        assertFalse(drl.contains("import java."), "no JDK types beyond the policy");
+    }
+
+    @Test
+    void traceShowsTheWalkAndTheFailingCondition() {
+        OssecTracer tracer = new OssecTracer(rs.imported().rules());
+        List<OssecTracer.Step> steps = tracer.trace(test("login failed from 192.168.1.1").event());
+        assertTrue(steps.stream().anyMatch(s -> s.ruleId().equals("103") && s.failed() != null && s.failed().contains("srcip")), steps.toString());
+        assertTrue(steps.stream().anyMatch(s -> s.ruleId().equals("102") && s.failed() == null));
+    }
+}

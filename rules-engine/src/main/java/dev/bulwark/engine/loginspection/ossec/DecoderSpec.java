@@ -1,0 +1,25 @@
+package dev.bulwark.engine.loginspection.ossec;
+
+import java.util.List;
+
+/**
+ * One OSSEC/Wazuh decoder as the decoding pipeline runs it. Several children of one parent may
+ * share a name (siblings): after one of them matches, the following siblings are tried too and
+ * add their fields.
+ *
+ * @param programName matched against the syslog program name, or null
+ * @param prematch    must match the message for the decoder to apply, or null
+ * @param regexes     each extracts fields, in order, named by the {@code orders} entry at the same index
+ * @param plugin      a built-in decoder run on the message ({@code JSON_Decoder}), or null
+ * @param type        the category rules see, or null for {@code syslog}
+ * @param where       file and line it was read from, for errors and traces
+ */
+public record DecoderSpec(String name, String parent, PatternRef programName, PatternRef prematch, List<PatternRef> regexes,
+                          List<List<String>> orders, String plugin, String pluginOffset, boolean useOwnName, String type,
+                          String where) {
+
+    public DecoderSpec {
+        regexes = List.copyOf(regexes);
+        orders = List.copyOf(orders);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.bulwark.engine.loginspection.ossec;
+
+import dev.bulwark.engine.helper.BoundedCache;
+import dev.bulwark.engine.helper.BudgetedText;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * OSSEC/Wazuh "OS_Regex" patterns, written from their documented syntax and checked against Wazuh's
+ * own test ruleset: {@code \w} (letters, digits, {@code - @ _}), {@code \d}, {@code \s} (space),
+ * {@code \t}, {@code \p} (punctuation), {@code \W \D \S} (their complements), {@code \.} (any
+ * character), {@code +} and {@code *} after an element, {@code ^} and {@code $} anchors, one level
+ * of {@code ( )} capture groups, and {@code |} separating whole alternatives, each with its own
+ * anchors and its own captures. Every other character is literal; a backslash before a special
+ * character ({@code \( \) \$ \| \\ \^ \+ \*}) makes it literal. Matching ignores ASCII case. A
+ * repetition stops as soon as what follows it can match ({@code date=(\.*)\s} takes one word), and
+ * takes all it can when nothing follows, as Wazuh's decoders rely on.
+ *
+ * <p>Each alternative is translated once to a {@link java.util.regex.Pattern}; matching reads the
+ * subject through a step budget, so a pattern that would backtrack catastrophically is abandoned
+ * (no match) instead of stalling the pipeline.
+ */
+public final class OsRegex {
+
+    /** Character reads a single match may make before it is abandoned. */
+    public static final long STEP_BUDGET = 1_000_000;
+    /** Longest subject examined; OSSEC bounds events well below this. */
+    public static final int MAX_SUBJECT = 65_536;
+
+    private static final BoundedCache<String, OsRegex> CACHE = new BoundedCache<>(8192);
+    private static final String PUNCT = "()*+,\\-.:;<=>?\\[\\]!\"'#$%&|{}";
+    private static final java.util.concurrent.atomic.LongAdder ABANDONED = new java.util.concurrent.atomic.LongAdder();
+
+    private final String source;
+    private final List<Pattern> alternatives;
+
+    /** A successful match: where it ended in the subject, and the captured groups in order. */
+    public record Match(int end, List<String> captures) {
+    }
+
+    private OsRegex(String source, List<Pattern> alternatives) {
+        this.source = source;
+        this.alternatives = alternatives;
+    }
+
+    /** Compiles (or takes from the cache) a pattern; throws {@link IllegalArgumentException} naming what is wrong. */
+    public static OsRegex of(String pattern) {
+        return CACHE.get(pattern, OsRegex::compile);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** True when the pattern matches somewhere in {@code subject}; false for null. */
+    public boolean matches(String subject) {
+        return subject != null && find(subject, 0) != null;
+    }
+
+    /** The first alternative that matches {@code subject} from {@code from}, or null. */
+    public Match find(String subject, int from) {
+        if (subject == null || from > subject.length()) {
+            return null;
+        }
+        String s = subject.length() > MAX_SUBJECT ? subject.substring(0, MAX_SUBJECT) : subject;
+        if (from > s.length()) {
+            return null;
+        }
+        for (Pattern p : alternatives) {
+            try {
+                Matcher m = p.matcher(new BudgetedText(s, STEP_BUDGET));
+                m.region(from, s.length());
+                m.useAnchoringBounds(true);
+                if (m.find()) {
+                    List<String> caps = new ArrayList<>(m.groupCount());
+                    for (int g = 1; g <= m.groupCount(); g++) {
+                        caps.add(m.group(g));
+                    }
+                    return new Match(m.end(), caps);
+                }
+            } catch (BudgetedText.Exceeded e) {
+                abandoned();
+            }
+        }
+        return null;
+    }
+
+    static void abandoned() {
+        ABANDONED.increment();
+    }
+
+    /** Matches abandoned for exceeding the step budget since start. */
+    public static long abandonedMatches() {
+        return ABANDONED.sum();
+    }
+
+    static OsRegex compile(String pattern) {
+        if (pattern == null) {
+            throw new IllegalArgumentException("os_regex pattern is missing");
+        }
+        List<Pattern> out = new ArrayList<>();
+        for (String alt : splitAlternatives(pattern)) {
+            out.add(Pattern.compile(translate(alt, pattern), Pattern.CASE_INSENSITIVE | Pattern.DOTALL));
+        }
+        return new OsRegex(pattern, List.copyOf(out));
+    }
+
+    /** Splits on every {@code |} not escaped by a backslash. */
+    static List<String> splitAlternatives(String pattern) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                cur.append(c).append(pattern.charAt(++i));
+            } else if (c == '|') {
+                parts.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        parts.add(cur.toString());
+        return parts;
+    }
+
+    private static String translate(String alt, String whole) {
+        StringBuilder re = new StringBuilder();
+        int n = alt.length();
+        int i = 0;
+        if (n > 0 && alt.charAt(0) == '^') {
+            re.append('^');
+            i = 1;
+        }
+        boolean endAnchor = n > i && alt.charAt(n - 1) == '$' && (n < 2 || alt.charAt(n - 2) != '\\');
+        int end = endAnchor ? n - 1 : n;
+        int depth = 0;
+        boolean element = false;
+        for (; i < end; i++) {
+            char c = alt.charAt(i);
+            switch (c) {
+                case '\\' -> {
+                    if (i + 1 >= end) {
+                        throw new IllegalArgumentException("os_regex '" + whole + "' ends with a lone backslash");
+                    }
+                    re.append(escape(alt.charAt(++i)));
+                    element = true;
+                }
+                case '(' -> {
+                    if (depth > 0) {
+                        throw new IllegalArgumentException("os_regex '" + whole + "' nests groups; OS_Regex allows one level of ( )");
+                    }
+                    depth++;
+                    re.append('(');
+                    element = false;
+                }
+                case ')' -> {
+                    if (depth == 0) {
+                        throw new IllegalArgumentException("os_regex '" + whole + "' closes a group it never opened");
+                    }
+                    depth--;
+                    re.append(')');
+                    element = false;
+                }
+                case '+', '*' -> {
+                    if (element) {
+                        // OS_Regex ends a repetition where what follows can start; at the end it takes all it can
+                        re.append(c).append(followedByElement(alt, i + 1, end) ? "?" : "");
+                        element = false;
+                    } else {
+                        re.append('\\').append(c);
+                        element = true;
+                    }
+                }
+                default -> {
+                    re.append(literal(c));
+                    element = true;
+                }
+            }
+        }
+        if (depth != 0) {
+            throw new IllegalArgumentException("os_regex '" + whole + "' leaves a group open");
+        }
+        if (endAnchor) {
+            re.append('$');
+        }
+        return re.toString();
+    }
+
+    /** True when an element (not just group ends) follows position {@code from} before {@code end}. */
+    private static boolean followedByElement(String alt, int from, int end) {
+        for (int k = from; k < end; k++) {
+            if (alt.charAt(k) != ')') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String escape(char c) {
+        return switch (c) {
+            case 'w' -> "[A-Za-z0-9@_\\-]";
+            case 'W' -> "[^A-Za-z0-9@_\\-]";
+            case 'd' -> "[0-9]";
+            case 'D' -> "[^0-9]";
+            case 's' -> " ";
+            case 'S' -> "[^ ]";
+            case 't' -> "\\t";
+            case 'p' -> "[" + PUNCT + "]";
+            case '.' -> ".";
+            default -> literal(c);
+        };
+    }
+
+    private static String literal(char c) {
+        return Character.isLetterOrDigit(c) || c == ' ' ? String.valueOf(c) : "\\x{" + Integer.toHexString(c) + "}";
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

@@ -1,0 +1,300 @@
+package dev.bulwark.engine.loginspection.ossec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The decoding half of an imported OSSEC/Wazuh ruleset: pre-decoding of the syslog header
+ * (timestamp, host, program name) and then the decoder tree. The first root decoder (in load
+ * order) whose program name and prematch accept the message is chosen; then the first of its
+ * children that matches, followed by that child's siblings of the same name, each adding fields.
+ * Offsets ({@code after_parent}, {@code after_prematch}, {@code after_regex}) say where a pattern
+ * starts in the message. {@code JSON_Decoder} turns a JSON message into dotted field names.
+ *
+ * <p>Immutable after construction and safe to share between threads.
+ */
+public final class OssecDecoders {
+
+    /** The fields with a slot of their own in OSSEC; {@code user} is the destination user. */
+    private static final Map<String, String> STATIC_ALIASES = Map.of("user", "dstuser");
+    private static final Set<String> PLUGINS = Set.of("JSON_Decoder");
+    private static final int MAX_JSON_DEPTH = 32;
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).maxStringLength(1 << 20).build()).build());
+
+    /** The syslog headers pre-decoding knows: BSD, BSD with year or fraction, ISO 8601 (T or space, as macOS writes it). */
+    private static final Pattern BSD = Pattern.compile(
+            "^(?:[A-Z][a-z]{2} [ 0-9]?[0-9](?: [0-9]{4})? [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?"
+                    + "|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+                    + "|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]+[+-][0-9]{4}) +"
+                    + "(\\S+) (.*)$", Pattern.DOTALL);
+    /** Solaris writes a message id before the text: {@code [ID 800047 auth.notice] }. */
+    private static final Pattern SOLARIS_ID = Pattern.compile("^\\[ID [0-9]+ [a-z0-9]+\\.[a-z]+\\] ");
+    /** A program name, as pre-decoding takes it; not one that starts with %, which is a device message id (Cisco, Huawei). */
+    private static final Pattern PROGRAM = Pattern.compile("^([^\\s\\[\\]:%][^\\s\\[\\]:]*)(?:\\[[0-9]+\\])?:(?: |$)?(.*)$", Pattern.DOTALL);
+
+    /** A decoder that could not be used, and why. */
+    public record Problem(String where, String message) {
+        @Override
+        public String toString() {
+            return where + ": " + message;
+        }
+    }
+
+    private record Node(DecoderSpec spec, List<Node> children) {
+    }
+
+    private final List<Node> roots = new ArrayList<>();
+    private final List<Problem> problems = new ArrayList<>();
+    private int loaded;
+
+    /** Builds the tree; decoders with a broken pattern, an unknown parent or plugin are reported and left out. */
+    public OssecDecoders(List<DecoderSpec> specs) {
+        Map<String, List<Node>> byName = new LinkedHashMap<>();
+        for (DecoderSpec d : specs) {
+            String broken = check(d);
+            if (broken != null) {
+                problems.add(new Problem(d.where(), "decoder '" + d.name() + "' left out: " + broken));
+                continue;
+            }
+            Node node = new Node(d, new ArrayList<>());
+            if (d.parent() == null) {
+                roots.add(node);
+            } else {
+                List<Node> parents = byName.get(d.parent());
+                if (parents == null) {
+                    problems.add(new Problem(d.where(), "decoder '" + d.name() + "' left out: parent '" + d.parent() + "' is not a decoder without a parent defined before it"));
+                    continue;
+                }
+                // roots may share a name (alternative prematches): children hang under each of them
+                parents.forEach(p -> p.children().add(node));
+            }
+            if (d.parent() == null) {
+                // Wazuh decoders are one level deep: only a root can be a parent
+                byName.computeIfAbsent(d.name(), k -> new ArrayList<>()).add(node);
+            }
+            loaded++;
+        }
+    }
+
+    private static String check(DecoderSpec d) {
+        if (d.name() == null || d.name().isBlank()) {
+            return "it has no name";
+        }
+        if (d.plugin() != null && !PLUGINS.contains(d.plugin())) {
+            return "plugin decoder '" + d.plugin() + "' is not supported (supported: " + PLUGINS + ")";
+        }
+        if (d.regexes().size() != d.orders().size() && !d.orders().isEmpty() && d.orders().size() != 1) {
+            return d.regexes().size() + " <regex> but " + d.orders().size() + " <order>";
+        }
+        try {
+            for (PatternRef p : d.regexes()) {
+                p.validated();
+            }
+            if (d.prematch() != null) {
+                d.prematch().validated();
+            }
+            if (d.programName() != null) {
+                d.programName().validated();
+            }
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    public List<Problem> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** Decoders in use (left-out ones not counted). */
+    public int size() {
+        return loaded;
+    }
+
+    /** Pre-decodes and decodes one line. Never throws on content; an undecodable line still yields an event. */
+    public OssecEvent decode(String line, String location, long timestamp) {
+        String full = line == null ? "" : line;
+        String log = full;
+        String host = null;
+        String program = null;
+        Matcher h = BSD.matcher(full);
+        if (h.matches()) {
+            host = h.group(1);
+            log = h.group(2);
+            Matcher p = PROGRAM.matcher(log);
+            if (p.matches()) {
+                program = p.group(1);
+                log = p.group(2);
+                Matcher sol = SOLARIS_ID.matcher(log);
+                if (sol.find()) {
+                    log = log.substring(sol.end());
+                }
+            }
+        }
+        Map<String, String> fields = new HashMap<>();
+        String decoder = null;
+        String category = "syslog";
+        for (Node root : roots) {
+            DecoderSpec r = root.spec();
+            if (!programMatches(r.programName(), program)) {
+                continue;
+            }
+            int prematchEnd = 0;
+            if (r.prematch() != null) {
+                OsRegex.Match m = r.prematch().find(log, 0);
+                if ((m == null) != r.prematch().negate()) {
+                    continue;
+                }
+                prematchEnd = m == null ? 0 : m.end();
+            } else if (r.programName() == null) {
+                continue;
+            }
+            decoder = r.name();
+            category = r.type() == null ? "syslog" : r.type();
+            int[] regexEnd = {prematchEnd};
+            extract(r, log, 0, prematchEnd, regexEnd, fields);
+            // Children come in sibling groups (consecutive children of one name): the first group
+            // whose first member matches is the event's; every member of it then adds its fields.
+            List<Node> children = root.children();
+            for (int g = 0; g < children.size(); ) {
+                int end = g + 1;
+                while (end < children.size() && children.get(end).spec().name().equals(children.get(g).spec().name())) {
+                    end++;
+                }
+                Map<String, String> got = new HashMap<>();
+                int[] childRegexEnd = {prematchEnd};
+                boolean matched = false;
+                for (int k = g; k < end; k++) {
+                    DecoderSpec c = children.get(k).spec();
+                    boolean first = k == g;
+                    if (!programMatches(c.programName(), program)) {
+                        if (first) {
+                            break;
+                        }
+                        continue;
+                    }
+                    int childPrematchEnd = prematchEnd;
+                    if (c.prematch() != null) {
+                        OsRegex.Match m = c.prematch().find(log, start(c.prematch().offset(), prematchEnd, prematchEnd, childRegexEnd[0]));
+                        if ((m == null) != c.prematch().negate()) {
+                            if (first) {
+                                break;
+                            }
+                            continue;
+                        }
+                        childPrematchEnd = m == null ? prematchEnd : m.end();
+                    }
+                    boolean ok = extract(c, log, prematchEnd, childPrematchEnd, childRegexEnd, got);
+                    if (first && !ok && c.prematch() == null) {
+                        break;
+                    }
+                    matched = true;
+                }
+                if (matched) {
+                    got.forEach(fields::putIfAbsent);
+                    DecoderSpec c = children.get(g).spec();
+                    if (c.useOwnName()) {
+                        decoder = c.name();
+                    }
+                    if (c.type() != null) {
+                        category = c.type();
+                    }
+                    break;
+                }
+                g = end;
+            }
+            break;
+        }
+        return new OssecEvent(timestamp, location, full, log, host, program, decoder, category, fields);
+    }
+
+    /** An empty {@code <program_name />} asks for a line without one; otherwise the pattern must match it. */
+    private static boolean programMatches(PatternRef spec, String program) {
+        if (spec == null) {
+            return true;
+        }
+        if (spec.text().isBlank()) {
+            return program == null || program.isEmpty();
+        }
+        return spec.test(program);
+    }
+
+    private static int start(String offset, int parentEnd, int prematchEnd, int regexEnd) {
+        if (offset == null) {
+            return 0;
+        }
+        return switch (offset) {
+            case "after_parent" -> parentEnd;
+            case "after_prematch" -> prematchEnd;
+            case "after_regex" -> regexEnd;
+            default -> 0;
+        };
+    }
+
+    /** Runs a decoder's regexes and plugin; false when it has regexes and none matched. */
+    private static boolean extract(DecoderSpec d, String log, int parentEnd, int prematchEnd, int[] regexEnd, Map<String, String> into) {
+        boolean any = d.regexes().isEmpty();
+        for (int i = 0; i < d.regexes().size(); i++) {
+            PatternRef re = d.regexes().get(i);
+            OsRegex.Match m = re.find(log, start(re.offset(), parentEnd, prematchEnd, regexEnd[0]));
+            if (m == null) {
+                continue;
+            }
+            any = true;
+            regexEnd[0] = m.end();
+            List<String> order = d.orders().isEmpty() ? List.of() : d.orders().get(Math.min(i, d.orders().size() - 1));
+            for (int k = 0; k < order.size() && k < m.captures().size(); k++) {
+                String value = m.captures().get(k);
+                if (value != null) {
+                    String name = order.get(k).trim();
+                    into.putIfAbsent(STATIC_ALIASES.getOrDefault(name, name), value);
+                }
+            }
+        }
+        if ("JSON_Decoder".equals(d.plugin())) {
+            int from = start(d.pluginOffset(), parentEnd, prematchEnd, regexEnd[0]);
+            json(log.substring(Math.min(from, log.length())), into);
+        }
+        return any;
+    }
+
+    private static void json(String text, Map<String, String> into) {
+        int brace = text.indexOf('{');
+        if (brace < 0) {
+            return;
+        }
+        try {
+            JsonNode root = JSON.readTree(text.substring(brace));
+            if (root != null && root.isObject()) {
+                flatten("", root, into);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            into.putIfAbsent("json_error", e.getClass().getSimpleName());
+        }
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> into) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), into);
+            }
+        } else if (node.isNull()) {
+            return;
+        } else if (node.isArray()) {
+            into.putIfAbsent(prefix, node.toString());
+        } else {
+            into.putIfAbsent(STATIC_ALIASES.getOrDefault(prefix, prefix), node.asText());
+        }
+    }
+}

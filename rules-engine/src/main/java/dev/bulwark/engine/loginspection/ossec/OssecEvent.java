@@ -1,0 +1,47 @@
+package dev.bulwark.engine.loginspection.ossec;
+
+import java.util.Map;
+
+/**
+ * A log line as an OSSEC/Wazuh ruleset sees it after pre-decoding and decoding.
+ *
+ * @param location    where the line came from (a file path, {@code journald}, {@code stdin})
+ * @param fullLog     the line as received
+ * @param log         the message after the syslog header (the whole line when there is none);
+ *                    {@code <match>} and {@code <regex>} apply to it
+ * @param hostname    from the syslog header, or null
+ * @param programName from the syslog header, or null
+ * @param decoder     the decoder name rules see ({@code decoded_as}): the parent's name unless the
+ *                    child uses its own; null when no decoder matched
+ * @param category    the decoder's type ({@code syslog} unless it says otherwise)
+ * @param fields      decoded fields by name, looked up without regard to case: the static ones
+ *                    ({@code srcip}, {@code dstuser}, {@code id}, ...) and any dynamic ones (JSON keys
+ *                    joined with dots)
+ */
+public record OssecEvent(long timestamp, String location, String fullLog, String log, String hostname, String programName,
+                         String decoder, String category, Map<String, String> fields) {
+
+    public OssecEvent {
+        // Wazuh finds fields by name without regard to case (rules write ScriptBlockId for scriptBlockId)
+        java.util.TreeMap<String, String> ci = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (fields != null) {
+            fields.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    ci.putIfAbsent(k, v);
+                }
+            });
+        }
+        fields = java.util.Collections.unmodifiableMap(ci);
+    }
+
+    /** A decoded field, or null. */
+    public String field(String name) {
+        return fields.get(name);
+    }
+
+    /** What {@code <user>} compares: the destination user, else the source user. */
+    public String user() {
+        String u = fields.get("dstuser");
+        return u != null ? u : fields.get("srcuser");
+    }
+}

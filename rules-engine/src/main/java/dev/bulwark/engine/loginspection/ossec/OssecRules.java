@@ -1,0 +1,106 @@
+package dev.bulwark.engine.loginspection.ossec;
+
+import dev.bulwark.engine.Explanation;
+import dev.bulwark.engine.Finding;
+import dev.bulwark.engine.ProtectionModule;
+import dev.bulwark.engine.Severity;
+import dev.bulwark.engine.helper.Cidr;
+import java.util.Map;
+import org.kie.api.runtime.rule.RuleContext;
+
+/**
+ * What rules imported from OSSEC/Wazuh call: their pattern dialects, their address and group
+ * tests, and the two steps of the rule tree (descend to a matching child; raise the alert where
+ * the descent stopped). A helper type of the DRL policy; every method is total and side-effect free.
+ */
+public final class OssecRules {
+
+    private OssecRules() {
+    }
+
+    /**
+     * One pattern condition: {@code dialect} is {@code osmatch}, {@code osregex} or {@code pcre2}.
+     * A missing value never matches, negated or not, as in Wazuh.
+     */
+    public static boolean test(String dialect, String pattern, boolean negate, String value) {
+        if (value == null) {
+            return false;
+        }
+        return new PatternRef(pattern, dialect, null, false).find(value, 0) != null != negate;
+    }
+
+    /**
+     * An address condition ({@code <srcip>}, {@code <dstip>}): an address or CIDR block, negated by
+     * a leading {@code !}. A missing or unparsable value never matches.
+     */
+    public static boolean ip(String spec, String value) {
+        if (value == null || spec == null) {
+            return false;
+        }
+        String s = spec.trim();
+        boolean negate = s.startsWith("!");
+        if (negate) {
+            s = s.substring(1).trim();
+        }
+        if (!Cidr.isAddress(value.trim())) {
+            return false;
+        }
+        return Cidr.contains(s, value) != negate;
+    }
+
+    /** True when {@code groups} (comma separated, as a matched rule keeps them) holds {@code name} (OS_Match semantics: a substring). */
+    public static boolean inGroup(String name, String groups) {
+        return groups != null && dev.bulwark.engine.helper.OsMatch.find(name, groups);
+    }
+
+    /** The state after {@code ruleId} matched below {@code from}. */
+    public static OssecMatch descend(OssecMatch from, String ruleId, int order, int level, String groups, String description,
+                                     boolean noalert, int rank) {
+        return new OssecMatch(from.event(), ruleId, order, level, groups, description, from.depth() + 1, noalert, rank,
+                Integer.MAX_VALUE, from);
+    }
+
+    /** A {@code noalert} rule's children all failed: back to its parent, to try the siblings ranked after it. */
+    public static OssecMatch backtrack(OssecMatch m) {
+        OssecMatch p = m.parent();
+        if (p == null) {
+            return OssecMatch.root(m.event());
+        }
+        return new OssecMatch(p.event(), p.node(), p.order(), p.level(), p.groups(), p.description(), p.depth(), p.noalert(),
+                p.rank(), m.rank(), p.parent());
+    }
+
+    /** The alert of an event whose descent stopped at {@code m}: a finding carrying the imported rule's id and level. */
+    public static Finding alert(RuleContext kcontext, OssecMatch m) {
+        Explanation why = Explanation.of(kcontext);
+        OssecEvent e = m.event();
+        Map<String, String> evidence = new java.util.LinkedHashMap<>();
+        evidence.put("ossec.rule", m.node());
+        evidence.put("ossec.level", Integer.toString(m.level()));
+        evidence.put("ossec.groups", m.groups());
+        if (e.decoder() != null) {
+            evidence.put("decoder", e.decoder());
+        }
+        for (String f : new String[] {"srcip", "dstip", "srcuser", "dstuser", "id", "url", "action", "status"}) {
+            String v = e.field(f);
+            if (v != null) {
+                evidence.put(f, v);
+            }
+        }
+        return new Finding("OSSEC-" + m.node(), ProtectionModule.LOG_INSPECTION, severity(m.level()), m.description(), evidence, why);
+    }
+
+    /** OSSEC levels 0-16 on Bulwark's scale: 0-3 info, 4-6 low, 7-9 medium, 10-12 high, 13+ critical. */
+    public static Severity severity(int level) {
+        if (level >= 13) {
+            return Severity.CRITICAL;
+        }
+        if (level >= 10) {
+            return Severity.HIGH;
+        }
+        if (level >= 7) {
+            return Severity.MEDIUM;
+        }
+        return level >= 4 ? Severity.LOW : Severity.INFO;
+    }
+}

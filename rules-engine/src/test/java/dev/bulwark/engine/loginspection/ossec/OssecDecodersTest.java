@@ -1,0 +1,93 @@
+package dev.bulwark.engine.loginspection.ossec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Pre-decoding and the decoder tree, on small hand-written decoders. */
+class OssecDecodersTest {
+
+    private static PatternRef re(String text, String offset) {
+        return new PatternRef(text, "osregex", offset, false);
+    }
+
+    private static DecoderSpec decoder(String name, String parent, PatternRef program, PatternRef prematch, List<PatternRef> regexes,
+                                       List<List<String>> orders, String plugin) {
+        return new DecoderSpec(name, parent, program, prematch, regexes, orders, plugin, null, false, null, "test.xml:1");
+    }
+
+    private static final OssecDecoders SSHD = new OssecDecoders(List.of(
+            decoder("sshd", null, new PatternRef("^sshd", "osmatch", null, false), null, List.of(), List.of(), null),
+            decoder("sshd-fail", "sshd", null, re("^Failed \\S+ ", null),
+                    List.of(re("^for (\\S+) from (\\S+) port (\\d+)", "after_prematch")), List.of(List.of("user", "srcip", "srcport")), null),
+            decoder("sshd-fail", "sshd", null, null, List.of(re("(ssh\\d)$", "after_regex")), List.of(List.of("protocol")), null),
+            decoder("sshd-other", "sshd", null, re("^Accepted", null), List.of(re("from (\\S+)", null)), List.of(List.of("srcip")), null),
+            decoder("json", null, null, re("^{\\s*\"", null), List.of(), List.of(), "JSON_Decoder")));
+
+    @Test
+    void syslogHeaderGivesHostProgramAndMessage() {
+        OssecEvent e = SSHD.decode("Feb  9 11:44:56 someserver sshd[1234]: Failed password for root from 10.0.0.1 port 22 ssh2", "stdin", 0);
+        assertEquals("someserver", e.hostname());
+        assertEquals("sshd", e.programName());
+        assertEquals("Failed password for root from 10.0.0.1 port 22 ssh2", e.log());
+    }
+
+    @Test
+    void childAndItsSiblingsAddFieldsUnderTheParentsName() {
+        OssecEvent e = SSHD.decode("Feb  9 11:44:56 someserver sshd[1234]: Failed password for root from 10.0.0.1 port 22 ssh2", "stdin", 0);
+        assertEquals("sshd", e.decoder());
+        assertEquals("root", e.field("dstuser"), "order 'user' is the destination user");
+        assertEquals("root", e.user());
+        assertEquals("10.0.0.1", e.field("srcip"));
+        assertEquals("22", e.field("srcport"));
+        assertEquals("ssh2", e.field("protocol"), "the sibling continues after the previous regex");
+    }
+
+    @Test
+    void aSiblingGroupWhoseFirstMemberFailsIsSkippedWhole() {
+        OssecEvent e = SSHD.decode("Feb  9 11:44:56 someserver sshd[1234]: Accepted publickey for root from 10.0.0.2 port 22 ssh2", "stdin", 0);
+        assertEquals("10.0.0.2", e.field("srcip"));
+        assertNull(e.field("protocol"), "sshd-fail's later member must not run when its first did not match");
+    }
+
+    @Test
+    void isoAndMacosHeadersAndSolarisIdsArePreDecoded() {
+        assertEquals("localhost", SSHD.decode("2020-03-24 08:38:42.344447-0700  localhost sshd[2519]: Failed password for u from 1.2.3.4 port 1 ssh2", "stdin", 0).hostname());
+        assertEquals("h", SSHD.decode("2021-01-01T10:00:00.123+02:00 h sshd: Accepted x from 1.1.1.1", "stdin", 0).hostname());
+        assertEquals("Failed none for root from 192.168.1.1 port 36942 ssh2",
+                SSHD.decode("Aug 18 07:30:25 192.168.1.5 sshd[20247]: [ID 800047 auth.notice] Failed none for root from 192.168.1.1 port 36942 ssh2", "stdin", 0).log());
+    }
+
+    @Test
+    void jsonBecomesDottedFieldsFoundWithoutRegardToCase() {
+        OssecEvent e = SSHD.decode("{\"win\":{\"eventdata\":{\"scriptBlockId\":\"x1\"}},\"list\":[1,2],\"n\":null}", "stdin", 0);
+        assertEquals("json", e.decoder());
+        assertEquals("x1", e.field("win.eventdata.ScriptBlockId"));
+        assertEquals("[1,2]", e.field("list"));
+        assertNull(e.field("n"));
+    }
+
+    @Test
+    void hostileJsonAndLinesStillYieldAnEvent() {
+        String deep = "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000);
+        OssecEvent e = SSHD.decode(deep, "stdin", 0);
+        assertEquals("json", e.decoder());
+        assertTrue(e.fields().containsKey("json_error"), "too deep to decode, and said so");
+        OssecEvent huge = SSHD.decode("x".repeat(1 << 20) + "\u0000\r\nFailed", "stdin", 0);
+        assertNull(huge.decoder());
+        assertEquals((1 << 20) + 9, huge.fullLog().length(), "the line is kept whole for the report");
+    }
+
+    @Test
+    void brokenDecodersAreReportedAndLeftOut() {
+        OssecDecoders d = new OssecDecoders(List.of(
+                decoder("bad", null, null, re("(unclosed", null), List.of(), List.of(), null),
+                decoder("orphan", "nowhere", null, re("x", null), List.of(), List.of(), null),
+                decoder("plug", null, null, re("y", null), List.of(), List.of(), "PF_Decoder")));
+        assertEquals(3, d.problems().size());
+        assertEquals(0, d.size());
+    }
+}

@@ -17,12 +17,35 @@ import java.util.List;
  * @param rank     higher is tried first among siblings
  */
 public record ImportedRule(String id, int index, int level, int rank, boolean template, boolean noalert, List<String> parents,
-                           String ifGroup, Integer ifLevel, List<Condition> conditions, String groups, String description,
-                           String where) {
+                           String ifGroup, Integer ifLevel, List<Condition> conditions, Correlation correlation, Integer ignore,
+                           boolean remember, String groups, String description, String where) {
 
     public ImportedRule {
         parents = List.copyOf(parents);
         conditions = List.copyOf(conditions);
+    }
+
+    /** The same rule, its alerts remembered (or not) for the rules that correlate on it. */
+    ImportedRule remembered(boolean on) {
+        return new ImportedRule(id, index, level, rank, template, noalert, parents, ifGroup, ifLevel, conditions, correlation, ignore,
+                on, groups, description, where);
+    }
+
+    /**
+     * {@code if_matched_sid}/{@code if_matched_group} with {@code frequency} and {@code timeframe}:
+     * at least {@code max(1, frequency - 1)} earlier alerts of that rule (or group) within the
+     * timeframe, so the current event makes the {@code frequency}-th; {@code same}/{@code different}
+     * name the fields (as event accessors in DRL) an earlier alert must share or not share.
+     */
+    public record Correlation(String sid, String group, int frequency, int timeframe, List<String> same, List<String> different) {
+        public Correlation {
+            same = List.copyOf(same);
+            different = List.copyOf(different);
+        }
+
+        public int earlierNeeded() {
+            return Math.max(1, frequency - 1);
+        }
     }
 
     /** One condition: what it reads from the event, and how it tests it. */
@@ -100,7 +123,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
         return ifLevel != null ? m.level() >= ifLevel : OssecRules.inGroup(ifGroup, m.groups());
     }
 
-    /** The first condition that fails for {@code e}, or null when all hold. */
+    /** The first condition that fails for {@code e}, or null when all hold (correlation is the engine's, with its history). */
     public Condition firstFailing(OssecEvent e) {
         for (Condition c : conditions) {
             if (!c.holdsFor(e)) {

@@ -49,8 +49,19 @@ public final class OssecImporter {
     }
 
     /** Conditions that need correlation state the importer does not generate yet. */
-    private static final Set<String> NOT_YET = Set.of("if_matched_sid", "if_matched_group", "time", "weekday", "list",
-            "compiled_rule", "check_diff", "if_fts", "global_frequency");
+    private static final Set<String> NOT_YET = Set.of("time", "weekday", "list", "compiled_rule", "check_diff", "if_fts",
+            "global_frequency", "if_matched_regex", "same_srcgeoip", "same_dstgeoip", "different_srcgeoip", "different_dstgeoip");
+    /** {@code same_X}/{@code different_X}: the event accessor each compares (DRL, on an {@code OssecEvent}). */
+    private static final Map<String, String> CORRELATED_FIELDS = Map.ofEntries(
+            Map.entry("source_ip", "fields[\"srcip\"]"), Map.entry("srcip", "fields[\"srcip\"]"), Map.entry("dstip", "fields[\"dstip\"]"),
+            Map.entry("src_port", "fields[\"srcport\"]"), Map.entry("srcport", "fields[\"srcport\"]"),
+            Map.entry("dst_port", "fields[\"dstport\"]"), Map.entry("dstport", "fields[\"dstport\"]"), Map.entry("location", "location"),
+            Map.entry("user", "user()"), Map.entry("srcuser", "fields[\"srcuser\"]"), Map.entry("id", "fields[\"id\"]"),
+            Map.entry("protocol", "fields[\"protocol\"]"), Map.entry("action", "fields[\"action\"]"), Map.entry("data", "fields[\"data\"]"),
+            Map.entry("extra_data", "fields[\"extra_data\"]"), Map.entry("status", "fields[\"status\"]"),
+            Map.entry("system_name", "fields[\"system_name\"]"), Map.entry("url", "fields[\"url\"]"));
+    /** Wazuh's timeframe when a correlating rule gives none. */
+    private static final int DEFAULT_TIMEFRAME = 360;
     /** Elements that carry no condition. */
     private static final Set<String> NOT_CONDITIONS = Set.of("description", "group", "info", "options", "mitre", "var", "check_if_ignored");
     /** Static fields compared as OS_Match by default, and the event field each reads. */
@@ -88,8 +99,8 @@ public final class OssecImporter {
                 if (existing != null) {
                     // Wazuh replaces the rule's content in place: its place in the tree and among its siblings stay.
                     rule = new ImportedRule(rule.id(), existing.index(), rule.level(), existing.rank(), existing.template(), rule.noalert(),
-                            existing.parents(), existing.ifGroup(), existing.ifLevel(), rule.conditions(), rule.groups(),
-                            rule.description(), rule.where());
+                            existing.parents(), existing.ifGroup(), existing.ifLevel(), rule.conditions(), rule.correlation(),
+                            rule.ignore(), false, rule.groups(), rule.description(), rule.where());
                 } else {
                     index++;
                 }
@@ -102,6 +113,22 @@ public final class OssecImporter {
                 leftOut++;
             }
         }
+        // Remember the alerts of every rule something correlates on: by id, by group, or its own ignore period.
+        Set<String> countedIds = new java.util.HashSet<>();
+        List<String> countedGroups = new ArrayList<>();
+        for (ImportedRule rule : byId.values()) {
+            if (rule.correlation() != null && rule.correlation().sid() != null) {
+                countedIds.add(rule.correlation().sid());
+            }
+            if (rule.correlation() != null && rule.correlation().group() != null) {
+                countedGroups.add(rule.correlation().group());
+            }
+            if (rule.ignore() != null) {
+                countedIds.add(rule.id());
+            }
+        }
+        byId.replaceAll((id, rule) -> rule.remembered(countedIds.contains(id)
+                || countedGroups.stream().anyMatch(g -> dev.bulwark.engine.loginspection.ossec.OssecRules.inGroup(g, rule.groups()))));
         Map<String, StringBuilder> files = new LinkedHashMap<>();
         for (ImportedRule rule : byId.values()) {
             String file = rule.where().substring(0, rule.where().lastIndexOf(':'));
@@ -122,6 +149,7 @@ public final class OssecImporter {
 
     private static String header() {
         return "package " + PACKAGE + ";\n\n"
+                + "import dev.bulwark.engine.loginspection.ossec.OssecHit;\n"
                 + "import dev.bulwark.engine.loginspection.ossec.OssecMatch;\n"
                 + "import dev.bulwark.engine.loginspection.ossec.OssecRules;\n\n";
     }
@@ -133,10 +161,21 @@ public final class OssecImporter {
                 + "    @tags(\"ossec\") @since(\"import\")\n"
                 + "    salience " + FINAL_SALIENCE + "\n"
                 + "when\n"
-                + "    $m: OssecMatch( node != \"\", noalert == false )\n"
+                + "    $m: OssecMatch( node != \"\", noalert == false, remember == false || level == 0 )\n"
                 + "then\n"
                 + "    delete($m);\n"
                 + "    insert(OssecRules.alert(kcontext, $m));\n"
+                + "end\n\n"
+                + "rule \"ossec alert remembered\"\n"
+                + "    @id(\"OSSEC-ALERT-REMEMBERED\") @title(\"Alert of an imported rule others correlate on, remembered for them\")\n"
+                + "    @module(\"loginspection\") @severity(\"info\") @tags(\"ossec\") @since(\"import\")\n"
+                + "    salience " + FINAL_SALIENCE + "\n"
+                + "when\n"
+                + "    $m: OssecMatch( node != \"\", noalert == false, remember == true, level > 0 )\n"
+                + "then\n"
+                + "    delete($m);\n"
+                + "    insert(OssecRules.alert(kcontext, $m));\n"
+                + "    insert(OssecRules.hit($m));\n"
                 + "end\n\n"
                 + "rule \"ossec noalert hands back\"\n"
                 + "    @id(\"OSSEC-NOALERT\") @title(\"A noalert rule whose children did not match hands the event back to its parent\")\n"
@@ -166,6 +205,13 @@ public final class OssecImporter {
         }
         List<String> parents = new ArrayList<>();
         List<ImportedRule.Condition> conditions = new ArrayList<>();
+        String matchedSid = null;
+        String matchedGroup = null;
+        List<String> same = new ArrayList<>();
+        List<String> different = new ArrayList<>();
+        Integer frequency = null;
+        Integer timeframe = null;
+        Integer ignore = null;
         String ifGroup = null;
         Integer ifLevel = null;
         String category = "syslog";
@@ -175,7 +221,7 @@ public final class OssecImporter {
             if (NOT_CONDITIONS.contains(name)) {
                 continue;
             }
-            if (NOT_YET.contains(name) || name.startsWith("same_") || name.startsWith("different_") || name.startsWith("not_same_")) {
+            if (NOT_YET.contains(name)) {
                 unsupported.merge("<" + name + ">", 1, Integer::sum);
                 throw new Unsupported("<" + name + "> is not supported by the importer yet");
             }
@@ -194,6 +240,10 @@ public final class OssecImporter {
                     }
                 }
                 case "if_group" -> ifGroup = text.trim();
+                case "if_matched_sid" -> matchedSid = text.trim();
+                case "if_matched_group" -> matchedGroup = text.trim();
+                case "same_field" -> same.add("fields[" + str(text.trim()) + "]");
+                case "different_field", "not_same_field" -> different.add("fields[" + str(text.trim()) + "]");
                 case "if_level" -> ifLevel = parseInt(text, "if_level");
                 case "category" -> {
                     category = text.trim();
@@ -219,6 +269,15 @@ public final class OssecImporter {
                     conditions.add(pattern(c, text, "osregex", "field:" + field));
                 }
                 default -> {
+                    if (name.startsWith("same_") || name.startsWith("different_")) {
+                        String accessor = CORRELATED_FIELDS.get(name.substring(name.indexOf('_') + 1));
+                        if (accessor == null) {
+                            unsupported.merge("<" + name + ">", 1, Integer::sum);
+                            throw new Unsupported("<" + name + "> is not supported by the importer yet");
+                        }
+                        (name.startsWith("same_") ? same : different).add(accessor);
+                        continue;
+                    }
                     String field = STATIC_FIELDS.get(name);
                     if (field == null) {
                         unsupported.merge("<" + name + ">", 1, Integer::sum);
@@ -233,6 +292,9 @@ public final class OssecImporter {
             switch (a.getKey()) {
                 case "id", "level", "overwrite" -> {
                 }
+                case "frequency" -> frequency = parseInt(a.getValue(), "frequency");
+                case "timeframe" -> timeframe = parseInt(a.getValue(), "timeframe");
+                case "ignore" -> ignore = parseInt(a.getValue(), "ignore");
                 case "noalert" -> noalert = !"0".equals(a.getValue().trim()) && !"no".equalsIgnoreCase(a.getValue().trim());
                 case "maxsize" -> conditions.add(new ImportedRule.Condition("maxsize", ImportedRule.Condition.Kind.MIN_LENGTH, "fullLog", null,
                         Integer.toString(parseInt(a.getValue(), "maxsize")), false));
@@ -241,6 +303,33 @@ public final class OssecImporter {
                     throw new Unsupported("attribute " + a.getKey() + "=\"" + a.getValue() + "\" is not supported by the importer yet");
                 }
             }
+        }
+        // Correlation: an if_matched rule hangs under the rule (or group) it counts, unless it says otherwise.
+        ImportedRule.Correlation correlation = null;
+        if (matchedSid != null || matchedGroup != null) {
+            if (matchedSid != null && !byId.containsKey(matchedSid)) {
+                throw new Unsupported("<if_matched_sid> names rule " + matchedSid + ", which is not defined before it");
+            }
+            if (parents.isEmpty() && ifGroup == null && ifLevel == null) {
+                if (matchedSid != null) {
+                    parents.add(matchedSid);
+                } else {
+                    ifGroup = matchedGroup;
+                }
+            }
+            int window = timeframe == null ? DEFAULT_TIMEFRAME : timeframe;
+            if (window > dev.bulwark.engine.loginspection.ossec.OssecHit.MAX_WINDOW_SECONDS) {
+                throw new Unsupported("timeframe " + window + " s is longer than the " + dev.bulwark.engine.loginspection.ossec.OssecHit.MAX_WINDOW_SECONDS
+                        + " s alerts are remembered");
+            }
+            correlation = new ImportedRule.Correlation(matchedSid, matchedSid == null ? matchedGroup : null,
+                    frequency == null ? 0 : frequency, window, same, different);
+        } else if (frequency != null || !same.isEmpty() || !different.isEmpty()) {
+            throw new Unsupported("frequency or same_/different_ options without <if_matched_sid> or <if_matched_group>");
+        }
+        if (ignore != null && ignore > dev.bulwark.engine.loginspection.ossec.OssecHit.MAX_WINDOW_SECONDS) {
+            throw new Unsupported("ignore=" + ignore + " s is longer than the " + dev.bulwark.engine.loginspection.ossec.OssecHit.MAX_WINDOW_SECONDS
+                    + " s alerts are remembered");
         }
         // Where the rule hangs, as Wazuh builds its tree: templates (ids below 10) at the top; then
         // if_sid, else if_level, else if_group; a rule with none of them under its category's template.
@@ -266,21 +355,19 @@ public final class OssecImporter {
         String groups = String.join(",", r.groups()) + (r.groups().isEmpty() ? "" : ",");
         String description = r.description() == null ? "" : substitute(r.description(), vars).trim();
         boolean byCategory = !template && ifLevel == null && ifGroup == null && r.all("if_sid").isEmpty();
-        return new ImportedRule(r.id(), index, r.level(), rank(r.level(), index, ORDERING.equals("decoded-first-top") ? decodedAs && byCategory : decodedAs), template, noalert, parents, ifGroup, ifLevel,
-                conditions, groups, description, r.where());
+        return new ImportedRule(r.id(), index, r.level(), rank(r.level(), index, decodedAs && byCategory), template, noalert, parents,
+                ifGroup, ifLevel, conditions, correlation, ignore, false, groups, description, r.where());
     }
 
     /**
      * Among the children of one rule Wazuh tries the higher levels first, and rules of equal level
-     * in the order they were loaded.
+     * in the order they were loaded. Rules hung on a category template by {@code decoded_as} come
+     * before the template's other children: not in the Wazuh source we read, but what Wazuh's own
+     * test cases show (an sshd line with the word "error" belongs to 5700's children, not 1002).
      */
-    static int rank(int level, int index, boolean decodedAs) {
-        return ORDERING.equals("load") ? -index
-                : ORDERING.startsWith("decoded-first") ? (decodedAs ? 2_000_000 : 0) + level * 100_000 - index
-                : level * 100_000 - index;
+    static int rank(int level, int index, boolean decodedAsOnTemplate) {
+        return (decodedAsOnTemplate ? 2_000_000 : 0) + level * 100_000 - index;
     }
-
-    private static final String ORDERING = System.getProperty("bulwark.ossec.ordering", "decoded-first-top");
 
     private static String drl(ImportedRule r) {
         List<String> structural = new ArrayList<>();
@@ -301,7 +388,7 @@ public final class OssecImporter {
         String title = r.description().isBlank() ? "OSSEC rule " + r.id() : r.description();
         String severity = dev.bulwark.engine.loginspection.ossec.OssecRules.severity(r.level()).label();
         String consequence = "    delete($m);\n    insert(OssecRules.descend($m, " + str(r.id()) + ", " + r.index() + ", " + r.level() + ", "
-                + str(r.groups()) + ", " + str(r.description()) + ", " + r.noalert() + ", " + r.rank() + "));\n";
+                + str(r.groups()) + ", " + str(r.description()) + ", " + r.noalert() + ", " + r.rank() + ", " + r.remember() + "));\n";
         StringBuilder out = new StringBuilder();
         List<String> nodes = r.parents().isEmpty() ? java.util.Collections.singletonList(null) : r.parents();
         for (int v = 0; v < nodes.size(); v++) {
@@ -319,9 +406,31 @@ public final class OssecImporter {
                     .append("    salience ").append(r.rank()).append('\n')
                     .append("when\n")
                     .append("    $m: OssecMatch( ").append(String.join(",\n        ", all)).append(" )\n")
+                    .append(correlationPatterns(r))
                     .append("then\n").append(consequence).append("end\n\n");
         }
         return out.toString();
+    }
+
+    /** The history a correlating rule needs: enough earlier alerts in its window; none of its own within its ignore period. */
+    private static String correlationPatterns(ImportedRule r) {
+        StringBuilder b = new StringBuilder();
+        ImportedRule.Correlation c = r.correlation();
+        if (c != null) {
+            List<String> hit = new ArrayList<>();
+            hit.add(c.sid() != null ? "rule == " + str(c.sid()) : "OssecRules.inGroup(" + str(c.group()) + ", groups)");
+            hit.add("timestamp >= $m.event.timestamp - " + c.timeframe() * 1000L + "L");
+            c.same().forEach(f -> hit.add("OssecRules.same($m.event." + f + ", event." + f + ")"));
+            c.different().forEach(f -> hit.add("OssecRules.different($m.event." + f + ", event." + f + ")"));
+            b.append("    Number( intValue >= ").append(c.earlierNeeded()).append(" ) from accumulate(\n")
+                    .append("        OssecHit( ").append(String.join(", ", hit)).append(" ),\n")
+                    .append("        count(1) )\n");
+        }
+        if (r.ignore() != null) {
+            b.append("    not OssecHit( rule == ").append(str(r.id())).append(", timestamp >= $m.event.timestamp - ")
+                    .append(r.ignore() * 1000L).append("L )\n");
+        }
+        return b.toString();
     }
 
     private static ImportedRule.Condition pattern(XmlElement c, String text, String defaultDialect, String subject) throws Unsupported {

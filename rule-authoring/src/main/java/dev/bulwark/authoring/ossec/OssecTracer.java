@@ -40,9 +40,15 @@ public final class OssecTracer {
                     continue;
                 }
                 ImportedRule.Condition failing = r.firstFailing(event);
+                if (failing == null && (r.correlation() != null || r.ignore() != null)) {
+                    // history lives in the engine's session; the walk continues as if it had not held
+                    steps.add(new Step(state.depth(), state.node(), r.id(), r.level(), "conditions hold; correlation is decided by the engine's history"));
+                    continue;
+                }
                 steps.add(new Step(state.depth(), state.node(), r.id(), r.level(), failing == null ? null : failing.toString()));
                 if (failing == null) {
-                    next = OssecRules.descend(state, r.id(), r.index(), r.level(), r.groups(), r.description(), r.noalert(), r.rank());
+                    next = OssecRules.descend(state, r.id(), r.index(), r.level(), r.groups(), r.description(), r.noalert(), r.rank(),
+                            r.remember());
                     break;
                 }
             }

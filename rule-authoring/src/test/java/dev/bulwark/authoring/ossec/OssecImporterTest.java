@@ -63,11 +63,15 @@ class OssecImporterTest {
                 <match>from 10.9.</match>
                 <description>failure of interest</description>
               </rule>
-              <rule id="105" level="7">
-                <if_sid>100</if_sid>
+              <rule id="105" level="7" frequency="3" timeframe="60" ignore="30">
                 <if_matched_sid>102</if_matched_sid>
                 <same_source_ip />
-                <description>correlation (not imported yet)</description>
+                <description>repeated failures from one address</description>
+              </rule>
+              <rule id="107" level="4">
+                <if_sid>100</if_sid>
+                <time>6 pm - 8:30 am</time>
+                <description>not imported yet</description>
               </rule>
               <rule id="106" level="4">
                 <if_sid>100</if_sid>
@@ -105,7 +109,7 @@ class OssecImporterTest {
     @Test
     void whatCannotBeImportedIsReportedNotDropped() {
         assertEquals(2, rs.imported().rulesLeftOut());
-        assertTrue(rs.problems().stream().anyMatch(p -> p.contains("rule 105") && p.contains("<if_matched_sid>")), rs.problems().toString());
+        assertTrue(rs.problems().stream().anyMatch(p -> p.contains("rule 107") && p.contains("<time>")), rs.problems().toString());
         assertTrue(rs.problems().stream().anyMatch(p -> p.contains("rule 106") && p.contains("nests groups")), rs.problems().toString());
     }
 
@@ -124,6 +128,17 @@ class OssecImporterTest {
         // 104 (level 12) hangs under 102 by group and is tried before 103 (level 10)
         assertEquals("104", test("login failed from 10.9.0.1").ruleId());
         assertEquals("102", test("login denied from 192.168.1.1").ruleId());
+    }
+
+    @Test
+    void frequencyCountsEarlierAlertsOfTheSameSourceAndIgnoreHoldsItBack() {
+        tester.reset();
+        String fail = "Nov 26 10:00:0%d host demo[1]: login failed from %s";
+        assertEquals("102", tester.test(String.format(fail, 1, "192.168.7.7")).ruleId());
+        assertEquals("102", tester.test(String.format(fail, 2, "192.168.8.8")).ruleId(), "another address does not count");
+        assertEquals("102", tester.test(String.format(fail, 3, "192.168.7.7")).ruleId());
+        assertEquals("105", tester.test(String.format(fail, 4, "192.168.7.7")).ruleId(), "the third from one address");
+        assertEquals("102", tester.test(String.format(fail, 5, "192.168.7.7")).ruleId(), "ignored for 30 s after firing");
     }
 
     @Test

@@ -20,12 +20,13 @@ package dev.bulwark.engine.loginspection.ossec;
  * @param rank        the rule's place among its siblings (higher is tried first)
  * @param ceiling     only children ranked below this are still to be tried
  * @param parent      the state this one descended from, or null at the root
+ * @param remember    the rule's alerts are correlated on: an alert inserts an {@link OssecHit}
  */
 public record OssecMatch(OssecEvent event, String node, int order, int level, String groups, String description, int depth,
-                         boolean noalert, int rank, int ceiling, OssecMatch parent) {
+                         boolean noalert, int rank, int ceiling, OssecMatch parent, boolean remember) {
 
     public static OssecMatch root(OssecEvent event) {
-        return new OssecMatch(event, "", -1, 0, "", "", 0, false, Integer.MAX_VALUE, Integer.MAX_VALUE, null);
+        return new OssecMatch(event, "", -1, 0, "", "", 0, false, Integer.MAX_VALUE, Integer.MAX_VALUE, null, false);
     }
 
     public boolean atRoot() {

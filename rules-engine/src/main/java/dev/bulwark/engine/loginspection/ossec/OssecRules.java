@@ -55,9 +55,24 @@ public final class OssecRules {
 
     /** The state after {@code ruleId} matched below {@code from}. */
     public static OssecMatch descend(OssecMatch from, String ruleId, int order, int level, String groups, String description,
-                                     boolean noalert, int rank) {
+                                     boolean noalert, int rank, boolean remember) {
         return new OssecMatch(from.event(), ruleId, order, level, groups, description, from.depth() + 1, noalert, rank,
-                Integer.MAX_VALUE, from);
+                Integer.MAX_VALUE, from, remember);
+    }
+
+    /** The memory of an alert, for the rules that correlate on it. */
+    public static OssecHit hit(OssecMatch m) {
+        return new OssecHit(m.event(), m.node(), m.groups(), m.event().timestamp());
+    }
+
+    /** {@code same_*}: both events carry the field and it is equal. */
+    public static boolean same(String current, String earlier) {
+        return current != null && current.equals(earlier);
+    }
+
+    /** {@code different_*}: both events carry the field and it differs. */
+    public static boolean different(String current, String earlier) {
+        return current != null && earlier != null && !current.equals(earlier);
     }
 
     /** A {@code noalert} rule's children all failed: back to its parent, to try the siblings ranked after it. */
@@ -67,7 +82,7 @@ public final class OssecRules {
             return OssecMatch.root(m.event());
         }
         return new OssecMatch(p.event(), p.node(), p.order(), p.level(), p.groups(), p.description(), p.depth(), p.noalert(),
-                p.rank(), m.rank(), p.parent());
+                p.rank(), m.rank(), p.parent(), p.remember());
     }
 
     /** The alert of an event whose descent stopped at {@code m}: a finding carrying the imported rule's id and level. */

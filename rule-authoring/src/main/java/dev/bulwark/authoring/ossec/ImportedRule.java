@@ -53,6 +53,11 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
 
         public enum Kind { PATTERN, ADDRESS, EQUALS, MIN_LENGTH }
 
+        /** The same condition with a PCRE2 pattern. */
+        Condition asPcre2() {
+            return new Condition(element, kind, subject, "pcre2", pattern, negate);
+        }
+
         /** The DRL constraint for this condition. */
         String drl() {
             String value = switch (subject) {

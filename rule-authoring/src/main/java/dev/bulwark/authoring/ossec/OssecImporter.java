@@ -84,34 +84,51 @@ public final class OssecImporter {
         List<ImportedRule> templates = new ArrayList<>();
         int leftOut = 0;
         int index = 0;
-        for (RuleDefinition r : ruleset.rules()) {
-            if (r.id() == null) {
-                continue;
-            }
-            ImportedRule existing = byId.get(r.id());
-            boolean overwrite = "yes".equalsIgnoreCase(r.attributes().getOrDefault("overwrite", "no"));
-            if (existing != null && !overwrite) {
-                problems.add(new Problem(r.where(), r.id(), "duplicate rule id (first at " + existing.where() + "); add overwrite=\"yes\" to replace it"));
-                continue;
-            }
-            try {
-                ImportedRule rule = translate(r, index, byId, templates, ruleset.variables(r.file()), unsupported);
-                if (existing != null) {
-                    // Wazuh replaces the rule's content in place: its place in the tree and among its siblings stay.
-                    rule = new ImportedRule(rule.id(), existing.index(), rule.level(), existing.rank(), existing.template(), rule.noalert(),
-                            existing.parents(), existing.ifGroup(), existing.ifLevel(), rule.conditions(), rule.correlation(),
-                            rule.ignore(), false, rule.groups(), rule.description(), rule.where());
-                } else {
-                    index++;
+        // OSSEC loads files in the order its configuration lists them, so a rule may name a parent
+        // from a file later in name order: such rules are retried until no more can be placed.
+        List<RuleDefinition> pending = new ArrayList<>(ruleset.rules());
+        Map<RuleDefinition, NotYetDefined> waiting = new LinkedHashMap<>();
+        while (true) {
+            for (RuleDefinition r : pending) {
+                if (r.id() == null) {
+                    continue;
                 }
-                byId.put(rule.id(), rule);
-                if (rule.template() && existing == null) {
-                    templates.add(rule);
+                ImportedRule existing = byId.get(r.id());
+                boolean overwrite = "yes".equalsIgnoreCase(r.attributes().getOrDefault("overwrite", "no"));
+                if (existing != null && !overwrite) {
+                    problems.add(new Problem(r.where(), r.id(), "duplicate rule id (first at " + existing.where() + "); add overwrite=\"yes\" to replace it"));
+                    continue;
                 }
-            } catch (Unsupported e) {
-                problems.add(new Problem(r.where(), r.id(), "left out: " + e.getMessage()));
-                leftOut++;
+                try {
+                    ImportedRule rule = translate(r, index, byId, templates, ruleset.variables(r.file()), unsupported);
+                    if (existing != null) {
+                        // Wazuh replaces the rule's content in place: its place in the tree and among its siblings stay.
+                        rule = new ImportedRule(rule.id(), existing.index(), rule.level(), existing.rank(), existing.template(), rule.noalert(),
+                                existing.parents(), existing.ifGroup(), existing.ifLevel(), rule.conditions(), rule.correlation(),
+                                rule.ignore(), false, rule.groups(), rule.description(), rule.where());
+                    } else {
+                        index++;
+                    }
+                    byId.put(rule.id(), rule);
+                    if (rule.template() && existing == null) {
+                        templates.add(rule);
+                    }
+                } catch (NotYetDefined e) {
+                    waiting.put(r, e);
+                } catch (Unsupported e) {
+                    problems.add(new Problem(r.where(), r.id(), "left out: " + e.getMessage()));
+                    leftOut++;
+                }
             }
+            if (waiting.isEmpty() || waiting.size() == pending.size()) {
+                break;
+            }
+            pending = new ArrayList<>(waiting.keySet());
+            waiting.clear();
+        }
+        for (Map.Entry<RuleDefinition, NotYetDefined> w : waiting.entrySet()) {
+            problems.add(new Problem(w.getKey().where(), w.getKey().id(), "left out: " + w.getValue().getMessage()));
+            leftOut++;
         }
         // Remember the alerts of every rule something correlates on: by id, by group, or its own ignore period.
         Set<String> countedIds = new java.util.HashSet<>();
@@ -189,9 +206,16 @@ public final class OssecImporter {
                 + "end\n";
     }
 
-    private static final class Unsupported extends Exception {
+    private static class Unsupported extends Exception {
         Unsupported(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** The rule names a parent (or needs a template) that later files may still define: retried after them. */
+    private static final class NotYetDefined extends Unsupported {
+        NotYetDefined(String message) {
+            super(message);
         }
     }
 
@@ -227,6 +251,24 @@ public final class OssecImporter {
             }
             // spaces at the ends of a pattern are part of it; ids, names and numbers are trimmed where read
             String text = substitute(c.text(), vars);
+            if (name.endsWith("_pcre2") && !name.equals("pcre2")) {
+                // OSSEC 3.x: <id_pcre2>, <status_pcre2>, ... are the static filters with a PCRE2 pattern
+                String base = name.substring(0, name.length() - "_pcre2".length());
+                String subject = switch (base) {
+                    case "match", "regex" -> "log";
+                    case "user" -> "user";
+                    case "hostname" -> "hostname";
+                    case "program_name" -> "programName";
+                    case "location" -> "location";
+                    default -> STATIC_FIELDS.containsKey(base) ? "field:" + STATIC_FIELDS.get(base) : null;
+                };
+                if (subject == null) {
+                    unsupported.merge("<" + name + ">", 1, Integer::sum);
+                    throw new Unsupported("<" + name + "> is not supported by the importer yet");
+                }
+                conditions.add(pattern(c, text, "pcre2", subject).asPcre2());
+                continue;
+            }
             switch (name) {
                 case "if_sid" -> {
                     for (String sid : text.trim().split("[,\\s]+")) {
@@ -234,7 +276,7 @@ public final class OssecImporter {
                             continue;
                         }
                         if (!byId.containsKey(sid)) {
-                            throw new Unsupported("<if_sid> names rule " + sid + ", which is not defined before it");
+                            throw new NotYetDefined("<if_sid> names rule " + sid + ", which is not defined");
                         }
                         parents.add(sid);
                     }
@@ -288,7 +330,9 @@ public final class OssecImporter {
             }
         }
         boolean noalert = false;
-        for (Map.Entry<String, String> a : r.attributes().entrySet()) {
+        for (Map.Entry<String, String> raw : r.attributes().entrySet()) {
+            // attributes may use the file's variables too (OSSEC: frequency="$SSHD_FREQ")
+            Map.Entry<String, String> a = Map.entry(raw.getKey(), substitute(raw.getValue(), vars));
             switch (a.getKey()) {
                 case "id", "level", "overwrite" -> {
                 }
@@ -308,7 +352,7 @@ public final class OssecImporter {
         ImportedRule.Correlation correlation = null;
         if (matchedSid != null || matchedGroup != null) {
             if (matchedSid != null && !byId.containsKey(matchedSid)) {
-                throw new Unsupported("<if_matched_sid> names rule " + matchedSid + ", which is not defined before it");
+                throw new NotYetDefined("<if_matched_sid> names rule " + matchedSid + ", which is not defined");
             }
             if (parents.isEmpty() && ifGroup == null && ifLevel == null) {
                 if (matchedSid != null) {
@@ -343,7 +387,7 @@ public final class OssecImporter {
                 }
             }
             if (parents.isEmpty()) {
-                throw new Unsupported("no template rule (id below " + TEMPLATE_LIMIT + ") for category '" + category + "' to hang under");
+                throw new NotYetDefined("no template rule (id below " + TEMPLATE_LIMIT + ") for category '" + category + "' to hang under");
             }
         }
         if (ifLevel != null || !parents.isEmpty()) {
@@ -383,8 +427,12 @@ public final class OssecImporter {
             // a tree is finite, but an overwrite can point a rule at a later one: never descend forever
             structural.add("depth < " + MAX_DEPTH);
         }
-        List<String> constraints = new ArrayList<>(structural);
-        r.conditions().forEach(c -> constraints.add(c.drl()));
+        // Equality tests (decoded_as, category) come right after the node: Drools hashes a run of
+        // literal == tests on one property, so an event reaches only the rules of its decoder.
+        List<String> constraints = new ArrayList<>();
+        r.conditions().stream().filter(c -> c.kind() == ImportedRule.Condition.Kind.EQUALS).forEach(c -> constraints.add(c.drl()));
+        constraints.addAll(structural);
+        r.conditions().stream().filter(c -> c.kind() != ImportedRule.Condition.Kind.EQUALS).forEach(c -> constraints.add(c.drl()));
         String title = r.description().isBlank() ? "OSSEC rule " + r.id() : r.description();
         String severity = dev.bulwark.engine.loginspection.ossec.OssecRules.severity(r.level()).label();
         String consequence = "    delete($m);\n    insert(OssecRules.descend($m, " + str(r.id()) + ", " + r.index() + ", " + r.level() + ", "
@@ -397,6 +445,7 @@ public final class OssecImporter {
                 all.add("node == " + str(nodes.get(v)));
             }
             all.addAll(constraints);
+            all.addAll(correlationBindings(r));
             String suffix = nodes.size() > 1 ? "-P" + (v + 1) : "";
             out.append("rule \"ossec ").append(r.id()).append(suffix.isEmpty() ? "" : " under " + nodes.get(v)).append("\"\n")
                     .append("    @id(\"").append(ID_PREFIX).append(r.id()).append(suffix).append("\") @title(").append(str(title)).append(")")
@@ -412,6 +461,24 @@ public final class OssecImporter {
         return out.toString();
     }
 
+    /** same_* fields an {@code OssecHit} carries as properties, by their event accessor. */
+    private static final Map<String, String> INDEXED_HIT_FIELDS = Map.of("fields[\"srcip\"]", "srcip", "user()", "user", "fields[\"id\"]", "id");
+
+    /** Bindings the correlation needs on the state pattern: each indexed same_* value, present. */
+    private static List<String> correlationBindings(ImportedRule r) {
+        List<String> out = new ArrayList<>();
+        if (r.correlation() != null) {
+            for (int k = 0; k < r.correlation().same().size(); k++) {
+                String f = r.correlation().same().get(k);
+                if (INDEXED_HIT_FIELDS.containsKey(f)) {
+                    out.add("event." + f + " != null");
+                    out.add("$same" + k + ": event." + f);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The history a correlating rule needs: enough earlier alerts in its window; none of its own within its ignore period. */
     private static String correlationPatterns(ImportedRule r) {
         StringBuilder b = new StringBuilder();
@@ -420,7 +487,12 @@ public final class OssecImporter {
             List<String> hit = new ArrayList<>();
             hit.add(c.sid() != null ? "rule == " + str(c.sid()) : "OssecRules.inGroup(" + str(c.group()) + ", groups)");
             hit.add("timestamp >= $m.event.timestamp - " + c.timeframe() * 1000L + "L");
-            c.same().forEach(f -> hit.add("OssecRules.same($m.event." + f + ", event." + f + ")"));
+            for (int k = 0; k < c.same().size(); k++) {
+                String f = c.same().get(k);
+                String indexed = INDEXED_HIT_FIELDS.get(f);
+                // an indexed property joined to a bound value: the engine looks earlier alerts up by it
+                hit.add(indexed != null ? indexed + " == $same" + k : "OssecRules.same($m.event." + f + ", event." + f + ")");
+            }
             c.different().forEach(f -> hit.add("OssecRules.different($m.event." + f + ", event." + f + ")"));
             b.append("    Number( intValue >= ").append(c.earlierNeeded()).append(" ) from accumulate(\n")
                     .append("        OssecHit( ").append(String.join(", ", hit)).append(" ),\n")

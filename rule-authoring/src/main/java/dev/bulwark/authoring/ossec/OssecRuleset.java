@@ -28,6 +28,7 @@ public final class OssecRuleset {
     }
 
     private static final Set<String> DECODER_ELEMENTS = Set.of("parent", "program_name", "prematch", "regex", "order", "fts",
+            "pcre2", "prematch_pcre2", "program_name_pcre2",
             "ftscomment", "plugin_decoder", "use_own_name", "type", "accumulate", "json_null_field", "json_array_structure", "var");
     private static final Set<String> RULE_ELEMENTS = Set.of("match", "regex", "pcre2", "decoded_as", "category", "field", "srcip", "dstip",
             "srcport", "dstport", "data", "extra_data", "user", "system_name", "program_name", "protocol", "hostname", "time", "weekday",
@@ -239,6 +240,10 @@ public final class OssecRuleset {
                 case "program_name" -> program = PatternSpec.of(c, "osmatch");
                 case "prematch" -> prematch = PatternSpec.of(c, "osregex");
                 case "regex" -> regexes.add(PatternSpec.of(c, "osregex"));
+                // OSSEC 3.x writes the PCRE2 variants as their own elements
+                case "program_name_pcre2" -> program = PatternSpec.of(c, "pcre2").asDialect("pcre2");
+                case "prematch_pcre2" -> prematch = PatternSpec.of(c, "pcre2").asDialect("pcre2");
+                case "pcre2" -> regexes.add(PatternSpec.of(c, "pcre2").asDialect("pcre2"));
                 case "order" -> orders.add(List.of(c.text().strip().split("\\s*,\\s*")));
                 case "plugin_decoder" -> {
                     plugin = c.text().strip();

@@ -12,4 +12,8 @@ public record PatternSpec(String text, String dialect, String offset, boolean ne
         String type = e.attribute("type").orElse(defaultDialect).toLowerCase(java.util.Locale.ROOT);
         return new PatternSpec(e.text(), type, e.attribute("offset").orElse(null), "yes".equalsIgnoreCase(e.attribute("negate").orElse("no")));
     }
+
+    PatternSpec asDialect(String d) {
+        return new PatternSpec(text, d, offset, negate);
+    }
 }

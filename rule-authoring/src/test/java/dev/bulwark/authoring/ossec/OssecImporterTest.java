@@ -162,6 +162,35 @@ class OssecImporterTest {
     }
 
     @Test
+    void logtestPrintsOneJsonObjectPerLineAndAnEmptyLineForgetsTheHistory() throws Exception {
+        String fail = "Nov 26 10:00:0%d host demo[1]: login failed from 192.168.5.5";
+        Path input = dir.resolve("lines.txt");
+        Files.write(input, List.of(fail.formatted(1), fail.formatted(2), fail.formatted(3), "", fail.formatted(4), "no header at all"));
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = dev.bulwark.authoring.cli.RulesCommand.commandLine().execute("logtest", "--json", "--ossec-ruleset", dir.toString(), input.toString());
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, code);
+        List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
+        for (String l : buf.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            out.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l));
+        }
+        assertEquals(5, out.size(), "one object per non-empty line");
+        assertEquals("demo", out.get(0).path("decoder").asText());
+        assertEquals("102", out.get(0).path("rule").asText());
+        assertEquals(5, out.get(0).path("level").asInt());
+        assertEquals("105", out.get(2).path("rule").asText(), "the third failure from one address correlates");
+        assertEquals("102", out.get(3).path("rule").asText(), "after the empty line, history starts afresh");
+        assertTrue(out.get(4).path("rule").isNull());
+        assertTrue(out.get(4).path("decoder").isNull());
+    }
+
+    @Test
     void traceShowsTheWalkAndTheFailingCondition() {
         OssecTracer tracer = new OssecTracer(rs.imported().rules());
         List<OssecTracer.Step> steps = tracer.trace(test("login failed from 192.168.1.1").event());

@@ -1,28 +1,31 @@
 package dev.bulwark.engine.helper;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-/** A small LRU map, synchronized: helper caches must not grow with hostile input. */
+/**
+ * A bounded memo for compiled patterns: lock-free reads (rules call helpers on every event, from any
+ * thread); when it is full it is emptied and refilled, so hostile input cannot grow it. Patterns in a
+ * ruleset are few and fixed, so in practice it fills once.
+ */
 public final class BoundedCache<K, V> {
-    private final Map<K, V> map;
+    private final ConcurrentHashMap<K, V> map = new ConcurrentHashMap<>();
+    private final int capacity;
 
     public BoundedCache(int capacity) {
-        this.map = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.capacity = capacity;
     }
 
-    public synchronized V get(K key, Function<K, V> compute) {
+    public V get(K key, Function<K, V> compute) {
         V v = map.get(key);
-        if (v == null) {
-            v = compute.apply(key);
-            map.put(key, v);
+        if (v != null) {
+            return v;
         }
+        v = compute.apply(key);
+        if (map.size() >= capacity) {
+            map.clear();
+        }
+        map.put(key, v);
         return v;
     }
 }

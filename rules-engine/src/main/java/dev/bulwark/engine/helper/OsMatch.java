@@ -30,16 +30,36 @@ public final class OsMatch {
         if (pattern == null || subject == null) {
             return false;
         }
-        String s = subject.toLowerCase(Locale.ROOT);
+        String s = subject;
+        int n = s.length();
         for (Alternative a : CACHE.get(pattern, OsMatch::compile).alternatives()) {
+            String t = a.text();
+            int m = t.length();
             boolean hit = switch (a.kind()) {
                 case ANY -> true;
-                case EQUALS -> s.equals(a.text());
-                case PREFIX -> s.startsWith(a.text());
-                case SUFFIX -> s.endsWith(a.text());
-                case CONTAINS -> s.contains(a.text());
+                case EQUALS -> n == m && s.regionMatches(true, 0, t, 0, m);
+                case PREFIX -> n >= m && s.regionMatches(true, 0, t, 0, m);
+                case SUFFIX -> n >= m && s.regionMatches(true, n - m, t, 0, m);
+                case CONTAINS -> containsIgnoreCase(s, t);
             };
             if (hit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Case-insensitive (ASCII and simple case) substring test without copying the subject. */
+    private static boolean containsIgnoreCase(String s, String t) {
+        int m = t.length();
+        if (m == 0) {
+            return true;
+        }
+        char first = t.charAt(0);
+        char firstUpper = Character.toUpperCase(first);
+        for (int i = 0, last = s.length() - m; i <= last; i++) {
+            char c = s.charAt(i);
+            if ((c == first || c == firstUpper || Character.toLowerCase(c) == first) && s.regionMatches(true, i, t, 0, m)) {
                 return true;
             }
         }

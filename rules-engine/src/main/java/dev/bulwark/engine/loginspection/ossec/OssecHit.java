@@ -13,11 +13,13 @@ import org.kie.api.definition.type.Timestamp;
  * @param rule      the alert's rule id
  * @param groups    the rule's groups, comma separated
  * @param timestamp when the event happened, epoch milliseconds
+ * @param srcip     the event's source address, and below its user and id: the fields correlation most
+ *                  often groups by, kept as properties so the engine can index earlier alerts by them
  */
 @Role(Role.Type.EVENT)
 @Timestamp("timestamp")
 @Expires(value = "2h", policy = Expires.Policy.TIME_SOFT)
-public record OssecHit(OssecEvent event, String rule, String groups, long timestamp) {
+public record OssecHit(OssecEvent event, String rule, String groups, long timestamp, String srcip, String user, String id) {
 
     /** The longest timeframe or ignore period a remembered hit can serve. */
     public static final int MAX_WINDOW_SECONDS = 7200;

@@ -26,7 +26,12 @@ public final class OssecRules {
         if (value == null) {
             return false;
         }
-        return new PatternRef(pattern, dialect, null, false).find(value, 0) != null != negate;
+        boolean hit = switch (dialect) {
+            case "osmatch" -> dev.bulwark.engine.helper.OsMatch.find(pattern, value);
+            case "pcre2" -> PatternRef.Pcre2.of(pattern).find(value, 0) != null;
+            default -> OsRegex.of(pattern).find(value, 0) != null;
+        };
+        return hit != negate;
     }
 
     /**
@@ -62,7 +67,8 @@ public final class OssecRules {
 
     /** The memory of an alert, for the rules that correlate on it. */
     public static OssecHit hit(OssecMatch m) {
-        return new OssecHit(m.event(), m.node(), m.groups(), m.event().timestamp());
+        OssecEvent e = m.event();
+        return new OssecHit(e, m.node(), m.groups(), e.timestamp(), e.field("srcip"), e.user(), e.field("id"));
     }
 
     /** {@code same_*}: both events carry the field and it is equal. */

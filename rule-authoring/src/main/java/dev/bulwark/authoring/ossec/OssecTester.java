@@ -52,10 +52,22 @@ public final class OssecTester implements AutoCloseable {
 
     public Outcome test(String line) {
         OssecEvent event = decoders.decode(line, location, clock++);
-        EvaluationResult r = builtin == null ? session.insert(List.of(OssecMatch.root(event)), false)
-                : session.insert(List.of(OssecMatch.root(event), builtin.decode(line)), true);
+        EvaluationResult own = null;
+        if (builtin != null) {
+            // Bulwark's own log events stay for their correlation windows; the tree state never does
+            own = session.insert(List.of(builtin.decode(line)), true);
+        }
+        EvaluationResult r = session.insert(List.of(OssecMatch.root(event)), false);
         Finding alert = r.findings().stream().filter(f -> f.evidence().containsKey("ossec.rule")).reduce((a, b) -> b).orElse(null);
-        return new Outcome(event, alert, r);
+        return new Outcome(event, alert, own == null ? r : merged(own, r));
+    }
+
+    private static EvaluationResult merged(EvaluationResult a, EvaluationResult b) {
+        List<dev.bulwark.engine.Finding> findings = new java.util.ArrayList<>(a.findings());
+        findings.addAll(b.findings());
+        List<dev.bulwark.engine.evaluation.RuleFailure> failures = new java.util.ArrayList<>(a.failures());
+        failures.addAll(b.failures());
+        return new EvaluationResult(findings, b.verdicts(), b.assignments(), a.rulesFired() + b.rulesFired(), failures);
     }
 
     /** Forgets all state: the next line is judged on its own. */

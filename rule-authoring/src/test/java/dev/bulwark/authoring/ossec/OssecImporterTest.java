@@ -191,6 +191,38 @@ class OssecImporterTest {
     }
 
     @Test
+    void besideTheBuiltInRulesBothJudgeEachLine() throws Exception {
+        Path builtin = Files.createDirectories(dir.resolve("builtin/rules/loginspection"));
+        Files.writeString(builtin.resolve("demo.drl"), """
+                package rules.loginspection;
+                import dev.bulwark.engine.loginspection.LogEvent;
+                import dev.bulwark.engine.Finding;
+                import dev.bulwark.engine.Severity;
+                rule "demo seen" @id("LI-DEMO-0001") @title("demo seen") @module("loginspection") @severity("low")
+                when $e: LogEvent( program == "demo" )
+                then insert(Finding.raise(kcontext, Severity.LOW, "demo line")); end
+                """);
+        Path input = dir.resolve("beside.txt");
+        Files.write(input, List.of("Nov 26 10:00:01 host demo[1]: login failed from 192.168.6.6"));
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = dev.bulwark.authoring.cli.RulesCommand.commandLine().execute("logtest", "--json", "--ossec-ruleset", dir.toString(),
+                    "--rules", dir.resolve("builtin/rules").toString(), input.toString());
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, code);
+        var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(buf.toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+        assertEquals("102", n.path("rule").asText());
+        List<String> ids = new java.util.ArrayList<>();
+        n.path("findings").forEach(f -> ids.add(f.path("rule").asText()));
+        assertTrue(ids.contains("LI-DEMO-0001") && ids.contains("OSSEC-102"), ids.toString());
+    }
+
+    @Test
     void traceShowsTheWalkAndTheFailingCondition() {
         OssecTracer tracer = new OssecTracer(rs.imported().rules());
         List<OssecTracer.Step> steps = tracer.trace(test("login failed from 192.168.1.1").event());

@@ -34,13 +34,28 @@ public final class OsRegex {
     private static final java.util.concurrent.atomic.LongAdder ABANDONED = new java.util.concurrent.atomic.LongAdder();
 
     private final String source;
-    private final List<Pattern> alternatives;
+    private final List<Alternative> alternatives;
+
+    /**
+     * One alternative: its compiled form, plus literal text any match must contain, checked first
+     * without the regex engine: {@code prefix} where the alternative is anchored ({@code ^sshd}),
+     * otherwise its longest mandatory literal run. Most patterns fail on most lines; this makes
+     * that failure cheap.
+     */
+    private record Alternative(Pattern pattern, String prefix, String literal) {
+        boolean mayMatch(String s, int from) {
+            if (prefix != null) {
+                return s.length() - from >= prefix.length() && s.regionMatches(true, from, prefix, 0, prefix.length());
+            }
+            return literal == null || containsIgnoreCase(s, from, literal);
+        }
+    }
 
     /** A successful match: where it ended in the subject, and the captured groups in order. */
     public record Match(int end, List<String> captures) {
     }
 
-    private OsRegex(String source, List<Pattern> alternatives) {
+    private OsRegex(String source, List<Alternative> alternatives) {
         this.source = source;
         this.alternatives = alternatives;
     }
@@ -68,9 +83,12 @@ public final class OsRegex {
         if (from > s.length()) {
             return null;
         }
-        for (Pattern p : alternatives) {
+        for (Alternative a : alternatives) {
+            if (!a.mayMatch(s, from)) {
+                continue;
+            }
             try {
-                Matcher m = p.matcher(new BudgetedText(s, STEP_BUDGET));
+                Matcher m = a.pattern().matcher(new BudgetedText(s, STEP_BUDGET));
                 m.region(from, s.length());
                 m.useAnchoringBounds(true);
                 if (m.find()) {
@@ -100,11 +118,73 @@ public final class OsRegex {
         if (pattern == null) {
             throw new IllegalArgumentException("os_regex pattern is missing");
         }
-        List<Pattern> out = new ArrayList<>();
+        List<Alternative> out = new ArrayList<>();
         for (String alt : splitAlternatives(pattern)) {
-            out.add(Pattern.compile(translate(alt, pattern), Pattern.CASE_INSENSITIVE | Pattern.DOTALL));
+            Pattern p = Pattern.compile(translate(alt, pattern), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+            String[] lits = literals(alt);
+            out.add(new Alternative(p, lits[0], lits[1]));
         }
         return new OsRegex(pattern, List.copyOf(out));
+    }
+
+    /**
+     * The literal text an alternative demands: [0] the run right after a leading {@code ^} (or
+     * null), [1] its longest mandatory literal run of two or more characters (or null). A
+     * character followed by {@code *} is optional and ends a run; escapes other than the
+     * special-character ones end a run too.
+     */
+    static String[] literals(String alt) {
+        String prefix = null;
+        String longest = null;
+        StringBuilder run = new StringBuilder();
+        boolean anchored = alt.startsWith("^");
+        boolean atStart = anchored;
+        int end = alt.length();
+        if (end > 0 && alt.charAt(end - 1) == '$' && (end < 2 || alt.charAt(end - 2) != '\\')) {
+            end--;
+        }
+        for (int i = anchored ? 1 : 0; i <= end; i++) {
+            char c = i < end ? alt.charAt(i) : 0;
+            Character lit = null;
+            int width = 1;
+            if (i < end && c == '\\' && i + 1 < end) {
+                width = 2;
+                if ("()$|\\^+*<>".indexOf(alt.charAt(i + 1)) >= 0) {
+                    lit = alt.charAt(i + 1);
+                }
+            } else if (i < end && c != '\\' && c != '(' && c != ')' && c != '+' && c != '*') {
+                lit = c;
+            }
+            char next = i + width < end ? alt.charAt(i + width) : 0;
+            if (lit != null && next != '*') {
+                run.append(lit);
+                i += width - 1;
+                continue;
+            }
+            if (c == '(' || c == ')') {
+                continue; // a group does not interrupt what is mandatory
+            }
+            if (atStart && run.length() > 0) {
+                prefix = run.toString();
+            }
+            atStart = false;
+            if (run.length() >= 2 && (longest == null || run.length() > longest.length())) {
+                longest = run.toString();
+            }
+            run.setLength(0);
+            i += width - 1;
+        }
+        return new String[] {prefix, longest};
+    }
+
+    private static boolean containsIgnoreCase(String s, int from, String t) {
+        int m = t.length();
+        for (int i = from, last = s.length() - m; i <= last; i++) {
+            if (s.regionMatches(true, i, t, 0, m)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Splits on every {@code |} not escaped by a backslash. */

@@ -59,6 +59,20 @@ class OsRegexTest {
     }
 
     @Test
+    void literalPrefiltersNeverRejectWhatTheRegexWouldMatch() {
+        assertEquals("sshd", OsRegex.literals("^sshd\\d+")[0]);
+        assertNull(OsRegex.literals("^\\S+ sshd")[0]);
+        assertEquals(" from ", OsRegex.literals("^\\S+ from \\S+")[1]);
+        assertEquals(" type=", OsRegex.literals("^node=\\S+ type=")[1]);
+        assertEquals("ab", OsRegex.literals("^abc*d")[0], "an optional character ends the prefix");
+        assertEquals("(x)", OsRegex.literals("^\\(x\\)")[0]);
+        for (String[] c : new String[][] {{"^SSHD", "sshd x"}, {"^ab*c", "ac"}, {"x+y", "xxxy"}, {"(\\w+) from (\\S+)", "root FROM 1.2.3.4"},
+                {"^(abc)", "ABC"}, {"a\\.b", "a.b"}, {"^\\(x\\)$", "(x)"}}) {
+            assertTrue(OsRegex.of(c[0]).matches(c[1]), c[0] + " on " + c[1]);
+        }
+    }
+
+    @Test
     void brokenPatternsAreRefusedWithTheReason() {
         assertThrows(IllegalArgumentException.class, () -> OsRegex.of("(a(b))"));
         assertThrows(IllegalArgumentException.class, () -> OsRegex.of("(ab"));

@@ -49,6 +49,8 @@ public final class LogTestCommand implements Callable<Integer> {
     @Option(names = "--ossec-ruleset", paramLabel = "DIR", description = {"an OSSEC/Wazuh ruleset to import and use (decoders/ and rules/, decoder.xml and rules/, or a folder of XML files); repeatable, loaded in order.",
             "Replaces the built-in rules unless --rules is also given."})
     List<Path> ossecRulesets = new java.util.ArrayList<>();
+    @Option(names = "--show-problems", description = "with --ossec-ruleset: list every decoder and rule the import left out, and why (standard error)")
+    boolean showProblems;
     @Option(names = "--location", paramLabel = "TEXT", defaultValue = "stdin", description = "the location OSSEC rules see for every line (default: ${DEFAULT-VALUE})")
     String location;
 
@@ -61,7 +63,7 @@ public final class LogTestCommand implements Callable<Integer> {
                 System.err.println("--ossec-ruleset imports the rules itself; it cannot be combined with --bundle");
                 return 64;
             }
-            return new OssecLogTest(ossecRulesets, rules, location, json, trace).run(file);
+            return new OssecLogTest(ossecRulesets, rules, location, json, trace, showProblems).run(file);
         }
         if (trace && bundle != null) {
             System.err.println("--trace needs the rules' DRL: use --rules DIR instead of --bundle");

@@ -33,13 +33,15 @@ final class OssecLogTest {
     private final String location;
     private final boolean json;
     private final boolean trace;
+    private final boolean showProblems;
 
-    OssecLogTest(List<Path> trees, Path builtinRules, String location, boolean json, boolean trace) {
+    OssecLogTest(List<Path> trees, Path builtinRules, String location, boolean json, boolean trace, boolean showProblems) {
         this.trees = trees;
         this.builtinRules = builtinRules;
         this.location = location;
         this.json = json;
         this.trace = trace;
+        this.showProblems = showProblems;
     }
 
     int run(Path file) throws IOException {
@@ -59,9 +61,12 @@ final class OssecLogTest {
             System.err.println("compiled rules refused: " + e.getMessage());
             return 3;
         }
-        System.err.printf("imported %d rules (%d left out: %s) and %d decoders from %s in %.1f s; %d problems (see --trace for a line's walk)%n",
+        System.err.printf("imported %d rules (%d left out: %s) and %d decoders from %s in %.1f s; %d problems (--show-problems lists them)%n",
                 rs.imported().rulesImported(), rs.imported().rulesLeftOut(), rs.imported().unsupported(), rs.decoders().size(), trees,
                 (System.nanoTime() - t0) / 1e9, rs.problems().size());
+        if (showProblems) {
+            rs.problems().forEach(p -> System.err.println("  " + p));
+        }
         OssecTracer tracer = trace ? new OssecTracer(rs.imported().rules()) : null;
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         try (OssecTester tester = new OssecTester(kb, rs.decoders(), location, builtinRules != null);

@@ -4,7 +4,6 @@ import dev.bulwark.engine.loginspection.ossec.DecoderSpec;
 import dev.bulwark.engine.loginspection.ossec.PatternRef;
 import dev.bulwark.engine.policy.DrlSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +15,10 @@ import java.util.TreeMap;
  * Turns an OSSEC/Wazuh ruleset into what Bulwark runs: decoder specs for the decoding pipeline and
  * DRL for the rules. Each imported rule becomes one Drools rule per parent it hangs under; it
  * matches the tree state ({@code OssecMatch}) of its parent, checks its own conditions on the
- * event, and replaces the state with its own. Load order becomes salience, so among the children
- * of one rule the first written wins, as in Wazuh; a final rule raises the alert where the descent
- * stopped. The generated DRL goes through the same policy and compiler as hand-written rules.
+ * event, and replaces the state with its own. A rule's rank (its salience) orders it among its
+ * siblings as Wazuh does: higher level first, then load order ({@link #rank}); a final rule
+ * raises the alert where the descent stopped, or hands a {@code noalert} node back to its parent.
+ * The generated DRL goes through the same policy and compiler as hand-written rules.
  *
  * <p>A rule that uses something not supported yet is left out and reported with the reason; it
  * is never imported with a condition silently dropped (that would make it match more than its

@@ -13,11 +13,7 @@ import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import dev.bulwark.engine.loginspection.LogEvent;
 import dev.bulwark.engine.policy.DrlSource;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,21 +78,13 @@ public final class LogTestCommand implements Callable<Integer> {
             return 3;
         }
         RuleTracer tracer = trace ? new RuleTracer(sources) : null;
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        try (LogTester tester = new LogTester(kb);
-             BufferedReader in = file == null ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                     : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.isBlank()) {
-                    tester.reset();
-                    continue;
-                }
+        try (LogTester tester = new LogTester(kb)) {
+            LineLoop.run(file, tester::reset, line -> {
                 LogTester.Outcome o = tester.test(line);
                 List<RuleTracer.Step> steps = tracer == null ? null
                         : tracer.trace(o.event(), o.all().stream().map(Finding::ruleId).collect(Collectors.toSet()));
-                out.println(json ? json(o, steps) : text(o, steps));
-            }
+                return json ? json(o, steps) : text(o, steps);
+            });
         }
         return 0;
     }

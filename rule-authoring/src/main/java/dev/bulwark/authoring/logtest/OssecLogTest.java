@@ -13,12 +13,7 @@ import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import dev.bulwark.engine.loginspection.ossec.OssecEvent;
 import dev.bulwark.engine.policy.DrlSource;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,20 +63,12 @@ final class OssecLogTest {
             rs.problems().forEach(p -> System.err.println("  " + p));
         }
         OssecTracer tracer = trace ? new OssecTracer(rs.imported().rules()) : null;
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        try (OssecTester tester = new OssecTester(kb, rs.decoders(), location, builtinRules != null);
-             BufferedReader in = file == null ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                     : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.isEmpty()) {
-                    tester.reset();
-                    continue;
-                }
+        try (OssecTester tester = new OssecTester(kb, rs.decoders(), location, builtinRules != null)) {
+            LineLoop.run(file, tester::reset, line -> {
                 OssecTester.Outcome o = tester.test(line);
                 List<OssecTracer.Step> steps = tracer == null ? null : tracer.trace(o.event());
-                out.println(json ? json(o, steps) : text(o, steps));
-            }
+                return json ? json(o, steps) : text(o, steps);
+            });
         }
         return 0;
     }

@@ -117,14 +117,7 @@ public final class OssecRuleset {
 
     /** Reads one decoder file. */
     public OssecRuleset addDecoderFile(Path f) {
-        for (XmlElement top : parse(f)) {
-            switch (top.name()) {
-                case "decoder" -> decoders.add(decoder(top));
-                case "var" -> variable(top);
-                default -> problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in a decoder file"));
-            }
-        }
-        return this;
+        return readTop(f, "a decoder file", java.util.Map.of("decoder", top -> decoders.add(decoder(top)), "var", this::variable));
     }
 
     /** Reads every {@code *.xml} of {@code dir} as rule files. */
@@ -137,12 +130,18 @@ public final class OssecRuleset {
 
     /** Reads one rule file. */
     public OssecRuleset addRuleFile(Path f) {
+        return readTop(f, "a rule file", java.util.Map.of("group", top -> group(top, List.of()), "var", this::variable,
+                "rule", top -> rules.add(rule(top, List.of()))));
+    }
+
+    /** Hands each top-level element of {@code f} to the handler for its name; any other element is a problem. */
+    private OssecRuleset readTop(Path f, String what, java.util.Map<String, java.util.function.Consumer<XmlElement>> handlers) {
         for (XmlElement top : parse(f)) {
-            switch (top.name()) {
-                case "group" -> group(top, List.of());
-                case "var" -> variable(top);
-                case "rule" -> rules.add(rule(top, List.of()));
-                default -> problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in a rule file"));
+            java.util.function.Consumer<XmlElement> h = handlers.get(top.name());
+            if (h == null) {
+                problems.add(new Problem(top.file(), top.line(), "unexpected top-level <" + top.name() + "> in " + what));
+            } else {
+                h.accept(top);
             }
         }
         return this;

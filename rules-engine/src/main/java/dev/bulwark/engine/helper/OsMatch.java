@@ -40,7 +40,7 @@ public final class OsMatch {
                 case EQUALS -> n == m && s.regionMatches(true, 0, t, 0, m);
                 case PREFIX -> n >= m && s.regionMatches(true, 0, t, 0, m);
                 case SUFFIX -> n >= m && s.regionMatches(true, n - m, t, 0, m);
-                case CONTAINS -> containsIgnoreCase(s, t);
+                case CONTAINS -> containsIgnoreCase(s, 0, t);
             };
             if (hit) {
                 return true;
@@ -49,17 +49,14 @@ public final class OsMatch {
         return false;
     }
 
-    /** Case-insensitive (ASCII and simple case) substring test without copying the subject. */
-    private static boolean containsIgnoreCase(String s, String t) {
+    /**
+     * Case-insensitive (simple case folding) search for {@code t} in {@code s} from {@code from},
+     * without copying the subject. Shared with OS_Regex's literal prefilter.
+     */
+    public static boolean containsIgnoreCase(String s, int from, String t) {
         int m = t.length();
-        if (m == 0) {
-            return true;
-        }
-        char first = t.charAt(0);
-        char firstUpper = Character.toUpperCase(first);
-        for (int i = 0, last = s.length() - m; i <= last; i++) {
-            char c = s.charAt(i);
-            if ((c == first || c == firstUpper || Character.toLowerCase(c) == first) && s.regionMatches(true, i, t, 0, m)) {
+        for (int i = Math.max(0, from), last = s.length() - m; i <= last; i++) {
+            if (s.regionMatches(true, i, t, 0, m)) {
                 return true;
             }
         }

@@ -47,7 +47,7 @@ public final class OsRegex {
             if (prefix != null) {
                 return s.length() - from >= prefix.length() && s.regionMatches(true, from, prefix, 0, prefix.length());
             }
-            return literal == null || containsIgnoreCase(s, from, literal);
+            return literal == null || dev.bulwark.engine.helper.OsMatch.containsIgnoreCase(s, from, literal);
         }
     }
 
@@ -175,16 +175,6 @@ public final class OsRegex {
             i += width - 1;
         }
         return new String[] {prefix, longest};
-    }
-
-    private static boolean containsIgnoreCase(String s, int from, String t) {
-        int m = t.length();
-        for (int i = from, last = s.length() - m; i <= last; i++) {
-            if (s.regionMatches(true, i, t, 0, m)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Splits on every {@code |} not escaped by a backslash. */

@@ -33,6 +33,9 @@ final class LogScanCommand implements Callable<Integer> {
     boolean json;
     @Option(names = "--host", paramLabel = "NAME", description = "host name for lines that carry none (web access logs, ...)")
     String host;
+    @Option(names = "--ossec-alert-level", paramLabel = "N", defaultValue = "3",
+            description = "report alerts of imported OSSEC/Wazuh rules from this level up (Wazuh's log_alert_level; default: ${DEFAULT-VALUE})")
+    int ossecAlertLevel;
     @Option(names = "--quiet", description = "print only the summary (for measuring throughput)")
     boolean quiet;
 
@@ -49,7 +52,7 @@ final class LogScanCommand implements Callable<Integer> {
         long started = System.nanoTime();
         long cpuStarted = cpuNanos();
         LogScanner.Stats stats;
-        try (LogScanner scanner = new LogScanner(kb, new LogLineDecoder(), r -> {
+        try (LogScanner scanner = new LogScanner(kb, new LogLineDecoder(), ossecAlertLevel, r -> {
             if (!quiet) {
                 AgentCommand.print(out, r, json);
                 out.flush();
@@ -60,7 +63,7 @@ final class LogScanCommand implements Callable<Integer> {
                 String f = files.get(i);
                 long before = done;
                 try (InputStream in = f.equals("-") ? System.in : Files.newInputStream(Path.of(f))) {
-                    scanner.scan(in, host, tty ? read -> progress(before + read, total, scanner.stats().lines(), started) : null);
+                    scanner.scan(in, f.equals("-") ? "stdin" : f, host, tty ? read -> progress(before + read, total, scanner.stats().lines(), started) : null);
                 }
                 done += sizes[i];
             }

@@ -74,9 +74,9 @@ public final class LogWatcher implements AutoCloseable {
 
     /** Reads, evaluates, reports and commits what is new; returns the number of lines read. */
     public int pollOnce() throws IOException {
-        int lines = follower.poll(l -> scanner.accept(l.text(), l.truncated(), hostHint));
+        int lines = follower.poll(l -> scanner.accept(l.text(), l.truncated(), hostHint, l.path().toString()));
         if (journal != null) {
-            lines += journal.read(e -> scanner.accept(e.line(), false, hostHint));
+            lines += journal.read(e -> scanner.accept(e.line(), false, hostHint, "journald"));
             journalCursor = journal.cursor();
         }
         scanner.flush();

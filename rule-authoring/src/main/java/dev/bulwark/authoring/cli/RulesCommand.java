@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.authoring.bench.KnowledgeBaseBenchmark;
+import dev.bulwark.authoring.ossec.CompiledOssecRuleset;
 import dev.bulwark.engine.bundle.BundleManifest;
 import dev.bulwark.engine.bundle.BundleReader;
 import dev.bulwark.engine.bundle.BundleRejectedException;
@@ -13,6 +14,7 @@ import dev.bulwark.engine.build.BundleBuilder;
 import dev.bulwark.engine.build.CompiledKnowledgeBase;
 import dev.bulwark.engine.build.KnowledgeBaseCompiler;
 import dev.bulwark.engine.build.RuleBuildException;
+import dev.bulwark.engine.loginspection.ossec.OssecDecoderFile;
 import dev.bulwark.engine.policy.DrlSource;
 import dev.bulwark.engine.policy.RuleProblem;
 import java.io.IOException;
@@ -72,10 +74,15 @@ public final class RulesCommand implements Runnable {
     }
 
     @Command(name = "build", mixinStandardHelpOptions = true,
-            description = "Compile every *.drl below a rules directory (DRL policy, metadata, lint) into a signed bundle.")
+            description = {"Compile every *.drl below a rules directory (DRL policy, metadata, lint) into a signed bundle.",
+                    "--ossec-ruleset imports an OSSEC/Wazuh rules-and-decoders tree into the same bundle: its rules as DRL,",
+                    "its decoders as data the agent runs before them."})
     static final class Build implements Callable<Integer> {
-        @Option(names = "--rules", required = true, paramLabel = "DIR", description = "directory of .drl files (searched recursively)")
+        @Option(names = "--rules", paramLabel = "DIR", description = "directory of .drl files (searched recursively)")
         Path rules;
+        @Option(names = "--ossec-ruleset", paramLabel = "DIR",
+                description = "OSSEC/Wazuh tree to import (repeatable, in load order); what cannot be imported is counted, see 'logtest --show-problems'")
+        List<Path> ossecTrees = new ArrayList<>();
         @Option(names = "--data", paramLabel = "DIR", description = "data files to carry under data/ (signature sets, lists)")
         Path data;
         @Option(names = "--key", required = true, paramLabel = "KEY.key", description = "Ed25519 private key; its .pub must sit beside it")
@@ -89,10 +96,26 @@ public final class RulesCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            if (rules == null && ossecTrees.isEmpty()) {
+                System.err.println("nothing to build: give --rules DIR, --ossec-ruleset DIR, or both");
+                return USAGE;
+            }
             KeyPair pair = SigningKeys.readPair(key);
             long v = version != null ? version : Instant.now().getEpochSecond();
+            List<DrlSource> sources = new ArrayList<>(rules == null ? List.of() : BundleBuilder.readSources(rules));
+            java.util.Map<String, byte[]> carried = new java.util.TreeMap<>(BundleBuilder.readData(data));
+            CompiledOssecRuleset ossec = null;
+            if (!ossecTrees.isEmpty()) {
+                if (carried.containsKey(OssecDecoderFile.ENTRY)) {
+                    System.err.println(data.resolve(OssecDecoderFile.ENTRY) + " would be replaced by the imported decoders; remove it or drop --ossec-ruleset");
+                    return USAGE;
+                }
+                ossec = CompiledOssecRuleset.read(ossecTrees);
+                sources.addAll(ossec.sources());
+                carried.put(OssecDecoderFile.ENTRY, OssecDecoderFile.write(ossec.decoders().specs()));
+            }
             try {
-                BundleBuilder.Output o = new BundleBuilder().build(rules, data, v, pair);
+                BundleBuilder.Output o = new BundleBuilder().build(sources, carried, v, pair);
                 Path parent = out.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
                 Files.write(out, o.bundle());
@@ -104,9 +127,20 @@ public final class RulesCommand implements Runnable {
                     n.put("bytes", o.bundle().length);
                     n.put("keyId", SigningKeys.keyId(pair.getPublic()));
                     n.set("warnings", JSON.valueToTree(o.compiled().warnings()));
+                    if (ossec != null) {
+                        ObjectNode imp = n.putObject("ossec");
+                        imp.put("rulesImported", ossec.imported().rulesImported());
+                        imp.put("rulesLeftOut", ossec.imported().rulesLeftOut());
+                        imp.put("decoders", ossec.decoders().size());
+                        imp.set("problems", JSON.valueToTree(ossec.problems()));
+                    }
                     System.out.println(JSON.writeValueAsString(n));
                 } else {
                     o.compiled().warnings().forEach(w -> System.err.println(w));
+                    if (ossec != null) {
+                        System.out.printf("imported %d OSSEC/Wazuh rules (%d left out) and %d decoders; %d problem(s) (list them with 'bulwark-rules logtest --ossec-ruleset ... --show-problems')%n",
+                                ossec.imported().rulesImported(), ossec.imported().rulesLeftOut(), ossec.decoders().size(), ossec.problems().size());
+                    }
                     System.out.printf("built %s: version %d, %d rules, %d bytes, signed by %s%n", out, v, o.compiled().rules().size(),
                             o.bundle().length, SigningKeys.keyId(pair.getPublic()));
                 }

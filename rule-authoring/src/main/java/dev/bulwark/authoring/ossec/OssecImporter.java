@@ -82,6 +82,9 @@ public final class OssecImporter {
 
         Map<String, ImportedRule> byId = new LinkedHashMap<>();
         List<ImportedRule> templates = new ArrayList<>();
+        // A tree with no category templates at all (a custom ruleset loaded alone) keeps its
+        // parentless rules at the top, as OSSEC does with any rule that names no parent.
+        boolean noTemplates = ruleset.rules().stream().noneMatch(OssecImporter::isTemplate);
         int leftOut = 0;
         int index = 0;
         // OSSEC loads files in the order its configuration lists them, so a rule may name a parent
@@ -100,7 +103,7 @@ public final class OssecImporter {
                     continue;
                 }
                 try {
-                    ImportedRule rule = translate(r, index, byId, templates, ruleset.variables(r.file()), unsupported);
+                    ImportedRule rule = translate(r, index, byId, templates, noTemplates, ruleset.variables(r.file()), unsupported);
                     if (existing != null) {
                         // Wazuh replaces the rule's content in place: its place in the tree and among its siblings stay.
                         rule = new ImportedRule(rule.id(), existing.index(), rule.level(), existing.rank(), existing.template(), rule.noalert(),
@@ -219,7 +222,16 @@ public final class OssecImporter {
         }
     }
 
+    private static boolean isTemplate(RuleDefinition r) {
+        try {
+            return r.id() != null && Integer.parseInt(r.id().trim()) < TEMPLATE_LIMIT;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     private static ImportedRule translate(RuleDefinition r, int index, Map<String, ImportedRule> byId, List<ImportedRule> templates,
+                                          boolean noTemplates,
                                           Map<String, String> vars, Map<String, Integer> unsupported) throws Unsupported {
         if (!r.id().matches("[0-9]{1,7}")) {
             throw new Unsupported("rule id '" + r.id() + "' is not a number from 1 to 9999999");
@@ -386,7 +398,9 @@ public final class OssecImporter {
                     break;
                 }
             }
-            if (parents.isEmpty()) {
+            if (parents.isEmpty() && noTemplates) {
+                parents.add("");
+            } else if (parents.isEmpty()) {
                 throw new NotYetDefined("no template rule (id below " + TEMPLATE_LIMIT + ") for category '" + category + "' to hang under");
             }
         }

@@ -1,12 +1,22 @@
 package dev.bulwark.authoring.ossec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.engine.bundle.BundleReader;
+import dev.bulwark.engine.bundle.BundleWriter;
+import dev.bulwark.engine.bundle.RuntimeVersions;
+import dev.bulwark.engine.bundle.SigningKeys;
 import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import dev.bulwark.engine.loginspection.ossec.OssecDecoderFile;
+import dev.bulwark.engine.loginspection.ossec.OssecDecoders;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Runs a ruleset's own logtest cases against its import, prints the report and checks the ratchet floors. */
 final class ConformanceCheck {
@@ -27,10 +37,16 @@ final class ConformanceCheck {
         long t0 = System.nanoTime();
         CompiledOssecRuleset rs = CompiledOssecRuleset.read(trees);
         long t1 = System.nanoTime();
-        LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(rs.compile(), null);
+        // run what an agent runs: the rules and decoders signed into a bundle, verified and loaded back
+        KeyPair keys = SigningKeys.generate();
+        byte[] bundle = BundleWriter.write(1, Instant.now(), RuntimeVersions.drools(), rs.compile(), List.of(),
+                Map.of(OssecDecoderFile.ENTRY, OssecDecoderFile.write(rs.decoders().specs())), keys);
+        LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(new BundleReader(keys.getPublic()).verify(bundle, 0));
+        OssecDecoders decoders = kb.ossecDecoders().orElseThrow();
+        assertEquals(rs.decoders().size(), decoders.size(), "decoders lost on the way through the bundle");
         long t2 = System.nanoTime();
-        System.out.printf("import %.1f s (%d rules, %d left out, %d decoders), compile+load %.1f s%n", (t1 - t0) / 1e9,
-                rs.imported().rulesImported(), rs.imported().rulesLeftOut(), rs.decoders().size(), (t2 - t1) / 1e9);
+        System.out.printf("import %.1f s (%d rules, %d left out, %d decoders), compile+sign+verify+load %.1f s (bundle %,d bytes)%n", (t1 - t0) / 1e9,
+                rs.imported().rulesImported(), rs.imported().rulesLeftOut(), rs.decoders().size(), (t2 - t1) / 1e9, bundle.length);
         System.out.println("unsupported: " + rs.imported().unsupported());
         // what the import left out, by kind (numbers and names blanked), most frequent first
         rs.problems().stream().map(p -> p.replaceFirst("^[^ ]+ ", "").replaceAll("[0-9]+", "N").replaceAll("'[^']*'", "'X'"))
@@ -38,7 +54,7 @@ final class ConformanceCheck {
                 .entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
                 .forEach(e -> System.out.println("  " + e.getValue() + " x " + e.getKey()));
         Conformance.Report report;
-        try (OssecTester tester = new OssecTester(kb, rs.decoders(), "stdin")) {
+        try (OssecTester tester = new OssecTester(kb, decoders, "stdin")) {
             report = Conformance.run(tester, cases);
         }
         System.out.print(report.table());

@@ -63,7 +63,8 @@ public final class BundleBuilder {
         return out;
     }
 
-    private static Map<String, byte[]> readData(Path dataDir) throws IOException {
+    /** Every regular file below {@code dataDir} by its relative path; empty when there is no such directory. */
+    public static Map<String, byte[]> readData(Path dataDir) throws IOException {
         Map<String, byte[]> data = new TreeMap<>();
         if (dataDir == null || !Files.isDirectory(dataDir)) {
             return data;

@@ -4,6 +4,8 @@ import dev.bulwark.engine.bundle.BundleManifest;
 import dev.bulwark.engine.bundle.BundleRejectedException;
 import dev.bulwark.engine.bundle.BundleRejectedException.Reason;
 import dev.bulwark.engine.bundle.VerifiedBundle;
+import dev.bulwark.engine.loginspection.ossec.OssecDecoderFile;
+import dev.bulwark.engine.loginspection.ossec.OssecDecoders;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,14 +40,28 @@ public final class KnowledgeBaseLoader {
     }
 
     public static LoadedKnowledgeBase load(VerifiedBundle bundle) throws BundleRejectedException {
-        return load(bundle.kjar(), bundle.manifest());
+        return load(bundle.kjar(), bundle.manifest(), bundle.data());
+    }
+
+    /** {@link #load(byte[], BundleManifest, Map)} without data files. */
+    public static LoadedKnowledgeBase load(byte[] kjar, BundleManifest manifest) throws BundleRejectedException {
+        return load(kjar, manifest, Map.of());
     }
 
     /**
      * Loads a KJAR that is already trusted: one from a {@link VerifiedBundle}, or one this process
      * compiled itself. Never call it on bytes that have not been verified.
      */
-    public static LoadedKnowledgeBase load(byte[] kjar, BundleManifest manifest) throws BundleRejectedException {
+    public static LoadedKnowledgeBase load(byte[] kjar, BundleManifest manifest, Map<String, byte[]> data) throws BundleRejectedException {
+        OssecDecoders ossec = null;
+        byte[] decoderFile = data.get(OssecDecoderFile.ENTRY);
+        if (decoderFile != null) {
+            try {
+                ossec = OssecDecoderFile.read(decoderFile);
+            } catch (IllegalArgumentException e) {
+                throw new BundleRejectedException(Reason.UNLOADABLE, "data/" + OssecDecoderFile.ENTRY, e.getMessage());
+            }
+        }
         Map<String, byte[]> classes = new HashMap<>();
         String modelFile = null;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(kjar))) {
@@ -88,7 +104,7 @@ public final class KnowledgeBaseLoader {
         conf.setOption(EventProcessingOption.STREAM);
         try {
             KieBase kieBase = KieBaseBuilder.createKieBaseFromModel(models, conf);
-            return new LoadedKnowledgeBase(kieBase, manifest);
+            return new LoadedKnowledgeBase(kieBase, manifest, data, ossec);
         } catch (RuntimeException | LinkageError e) {
             throw new BundleRejectedException(Reason.UNLOADABLE, BundleManifest.KJAR, "rules do not load on this runtime: " + e, e);
         }

@@ -2,6 +2,8 @@ package dev.bulwark.engine.evaluation;
 
 import dev.bulwark.engine.RuleMetadata;
 import dev.bulwark.engine.bundle.BundleManifest;
+import dev.bulwark.engine.loginspection.ossec.OssecDecoderFile;
+import dev.bulwark.engine.loginspection.ossec.OssecDecoders;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,10 +22,14 @@ public final class LoadedKnowledgeBase {
     private final BundleManifest manifest;
     private final Map<String, RuleMetadata> rules = new LinkedHashMap<>();
     private final RuleStatistics statistics = new RuleStatistics();
+    private final Map<String, byte[]> data;
+    private final OssecDecoders ossecDecoders;
 
-    LoadedKnowledgeBase(KieBase kieBase, BundleManifest manifest) {
+    LoadedKnowledgeBase(KieBase kieBase, BundleManifest manifest, Map<String, byte[]> data, OssecDecoders ossecDecoders) {
         this.kieBase = kieBase;
         this.manifest = manifest;
+        this.data = Map.copyOf(data);
+        this.ossecDecoders = ossecDecoders;
         for (KiePackage pkg : kieBase.getKiePackages()) {
             for (Rule rule : pkg.getRules()) {
                 RuleMetadata md = RuleMetadata.of(rule);
@@ -35,6 +41,19 @@ public final class LoadedKnowledgeBase {
     /** The manifest of the bundle this was loaded from, or empty for a knowledge base compiled in process. */
     public Optional<BundleManifest> manifest() {
         return Optional.ofNullable(manifest);
+    }
+
+    /** The bundle's data files by name below {@code data/} (empty for a knowledge base compiled in process). */
+    public Map<String, byte[]> data() {
+        return data;
+    }
+
+    /**
+     * The imported OSSEC/Wazuh decoders the bundle carries ({@link OssecDecoderFile#ENTRY}), already
+     * checked at load; empty when it carries none. Log scanning runs them beside Bulwark's own decoders.
+     */
+    public Optional<OssecDecoders> ossecDecoders() {
+        return Optional.ofNullable(ossecDecoders);
     }
 
     public long version() {

@@ -56,7 +56,7 @@ public final class OssecDecoders {
 
     private final List<Node> roots = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
-    private int loaded;
+    private final List<DecoderSpec> used = new ArrayList<>();
 
     /** Builds the tree; decoders with a broken pattern, an unknown parent or plugin are reported and left out. */
     public OssecDecoders(List<DecoderSpec> specs) {
@@ -83,7 +83,7 @@ public final class OssecDecoders {
                 // Wazuh decoders are one level deep: only a root can be a parent
                 byName.computeIfAbsent(d.name(), k -> new ArrayList<>()).add(node);
             }
-            loaded++;
+            used.add(d);
         }
     }
 
@@ -119,7 +119,12 @@ public final class OssecDecoders {
 
     /** Decoders in use (left-out ones not counted). */
     public int size() {
-        return loaded;
+        return used.size();
+    }
+
+    /** The decoders in use, in load order: what a bundle carries ({@link OssecDecoderFile}). */
+    public List<DecoderSpec> specs() {
+        return List.copyOf(used);
     }
 
     /** Pre-decodes and decodes one line. Never throws on content; an undecodable line still yields an event. */

@@ -1,0 +1,145 @@
+package dev.bulwark.authoring.ossec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.agent.loginspection.LogScanner;
+import dev.bulwark.authoring.cli.RulesCommand;
+import dev.bulwark.engine.Finding;
+import dev.bulwark.engine.bundle.BundleReader;
+import dev.bulwark.engine.bundle.BundleRejectedException;
+import dev.bulwark.engine.bundle.BundleWriter;
+import dev.bulwark.engine.bundle.RuntimeVersions;
+import dev.bulwark.engine.bundle.SigningKeys;
+import dev.bulwark.engine.bundle.VerifiedBundle;
+import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
+import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import dev.bulwark.engine.loginspection.decoder.LogLineDecoder;
+import dev.bulwark.engine.loginspection.ossec.OssecDecoderFile;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Imported rules reach agents as any rule does: {@code bulwark-rules build --ossec-ruleset} signs
+ * the imported DRL and decoders into one bundle; the agent verifies it, rebuilds the decoder tree
+ * from it and its log scanner raises the imported alerts, correlation included. The ruleset is
+ * written for this test.
+ */
+class OssecBundleTest {
+
+    private static final String DECODERS = """
+            <decoder name="gate">
+              <program_name>^gated$</program_name>
+            </decoder>
+            <decoder name="gate-auth">
+              <parent>gate</parent>
+              <regex>^auth (\\w+) for (\\S+) from (\\S+)$</regex>
+              <order>status, dstuser, srcip</order>
+            </decoder>
+            """;
+
+    private static final String RULES = """
+            <group name="gate,">
+              <rule id="200" level="0">
+                <decoded_as>gate</decoded_as>
+                <description>gate messages</description>
+              </rule>
+              <rule id="201" level="2">
+                <if_sid>200</if_sid>
+                <field name="status">^ok$</field>
+                <description>gate login</description>
+              </rule>
+              <rule id="202" level="5">
+                <if_sid>200</if_sid>
+                <field name="status">^failed$</field>
+                <group>authentication_failed,</group>
+                <description>gate login failed</description>
+              </rule>
+              <rule id="203" level="10" frequency="4" timeframe="120">
+                <if_matched_sid>202</if_matched_sid>
+                <same_source_ip />
+                <description>gate brute force</description>
+              </rule>
+            </group>
+            """;
+
+    private static Path tree(Path dir) throws Exception {
+        Path t = dir.resolve("ruleset");
+        Files.createDirectories(t.resolve("decoders"));
+        Files.createDirectories(t.resolve("rules"));
+        Files.writeString(t.resolve("decoders/gate_decoders.xml"), DECODERS);
+        Files.writeString(t.resolve("rules/gate_rules.xml"), RULES);
+        return t;
+    }
+
+    private static List<Finding> scan(LoadedKnowledgeBase kb, String log) throws Exception {
+        List<Finding> found = new ArrayList<>();
+        try (LogScanner s = new LogScanner(kb, new LogLineDecoder(), r -> found.addAll(r.findings()))) {
+            s.scan(new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)), "/var/log/gate.log", null, null);
+        }
+        return found;
+    }
+
+    @Test
+    void importedRulesRunOnTheAgentFromASignedBundle(@TempDir Path dir) throws Exception {
+        Path ruleset = tree(dir);
+        assertEquals(0, RulesCommand.commandLine().execute("keygen", "--out", dir.resolve("keys").toString(), "--name", "t"));
+        Path bundle = dir.resolve("ossec.bkb");
+        assertEquals(0, RulesCommand.commandLine().execute("build", "--ossec-ruleset", ruleset.toString(),
+                "--key", dir.resolve("keys/t.key").toString(), "--out", bundle.toString(), "--bundle-version", "3"));
+
+        VerifiedBundle v = new BundleReader(SigningKeys.readPublic(dir.resolve("keys/t.pub"))).verify(Files.readAllBytes(bundle), 0);
+        assertTrue(v.data().containsKey(OssecDecoderFile.ENTRY), "the decoders travel in the bundle");
+        LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(v);
+        assertEquals(2, kb.ossecDecoders().orElseThrow().size());
+
+        StringBuilder log = new StringBuilder("Nov 26 10:00:00 web1 gated[7]: auth ok for alice from 192.0.2.1\n");
+        for (int i = 1; i <= 4; i++) {
+            log.append("Nov 26 10:00:0").append(i).append(" web1 gated[7]: auth failed for root from 203.0.113.9\n");
+        }
+        log.append("Nov 26 10:00:06 web1 gated[7]: auth failed for root from 198.51.100.4\n");
+        List<Finding> found = scan(kb, log.toString());
+        List<String> ids = found.stream().map(Finding::ruleId).toList();
+        // 201 is level 2, below Wazuh's default alert level; the fourth failure from one address is 203
+        assertEquals(List.of("OSSEC-202", "OSSEC-202", "OSSEC-202", "OSSEC-203", "OSSEC-202"), ids);
+        Finding brute = found.get(3);
+        assertEquals("10", brute.evidence().get("ossec.level"));
+        assertEquals("203.0.113.9", brute.evidence().get("srcip"));
+        assertEquals("root", brute.evidence().get("dstuser"));
+        assertEquals("gate", brute.evidence().get("decoder"));
+    }
+
+    @Test
+    void aSignedBundleWhoseDecodersDoNotCheckOutIsUnloadable(@TempDir Path dir) throws Exception {
+        KeyPair keys = SigningKeys.generate();
+        CompiledOssecRuleset rs = CompiledOssecRuleset.read(List.of(tree(dir)));
+        byte[] kjar = rs.compile();
+        Map<String, byte[]> bad = new HashMap<>();
+        // signed by the right key, but the decoder's regex would not compile: refused at load, not run without it
+        bad.put(OssecDecoderFile.ENTRY, """
+                {"format":1,"decoders":[{"name":"x","parent":null,"programName":null,"prematch":null,
+                 "regexes":[{"text":"((nested))","dialect":"osregex","offset":null,"negate":false}],"orders":[["a"]],
+                 "plugin":null,"pluginOffset":null,"useOwnName":false,"type":null,"where":"x.xml:1"}]}""".getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = BundleWriter.write(5, Instant.now(), RuntimeVersions.drools(), kjar, List.of(), bad, keys);
+        VerifiedBundle v = new BundleReader(keys.getPublic()).verify(bytes, 0);
+        BundleRejectedException e = assertThrows(BundleRejectedException.class, () -> KnowledgeBaseLoader.load(v));
+        assertEquals(BundleRejectedException.Reason.UNLOADABLE, e.reason());
+        assertTrue(e.getMessage().contains(OssecDecoderFile.ENTRY), e.getMessage());
+
+        bad.put(OssecDecoderFile.ENTRY, "{\"format\":2,\"decoders\":[]}".getBytes(StandardCharsets.UTF_8));
+        VerifiedBundle v2 = new BundleReader(keys.getPublic()).verify(
+                BundleWriter.write(6, Instant.now(), RuntimeVersions.drools(), kjar, List.of(), bad, keys), 0);
+        assertTrue(assertThrows(BundleRejectedException.class, () -> KnowledgeBaseLoader.load(v2)).getMessage().contains("format 2"));
+    }
+}

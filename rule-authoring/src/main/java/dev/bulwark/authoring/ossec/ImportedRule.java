@@ -46,6 +46,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
         public int earlierNeeded() {
             return Math.max(1, frequency - 1);
         }
+
     }
 
     /** One condition: what it reads from the event, and how it tests it. */

@@ -171,7 +171,8 @@ public final class OssecImporter {
         return "package " + PACKAGE + ";\n\n"
                 + "import dev.bulwark.engine.loginspection.ossec.OssecHit;\n"
                 + "import dev.bulwark.engine.loginspection.ossec.OssecMatch;\n"
-                + "import dev.bulwark.engine.loginspection.ossec.OssecRules;\n\n";
+                + "import dev.bulwark.engine.loginspection.ossec.OssecRules;\n"
+                + "import java.util.List;\n\n";
     }
 
     /** Where the descent stops: an alerting rule raises its alert; a noalert rule hands back to its parent. */
@@ -449,7 +450,8 @@ public final class OssecImporter {
         r.conditions().stream().filter(c -> c.kind() != ImportedRule.Condition.Kind.EQUALS).forEach(c -> constraints.add(c.drl()));
         String title = r.description().isBlank() ? "OSSEC rule " + r.id() : r.description();
         String severity = dev.bulwark.engine.loginspection.ossec.OssecRules.severity(r.level()).label();
-        String consequence = "    delete($m);\n    insert(OssecRules.descend($m, " + str(r.id()) + ", " + r.index() + ", " + r.level() + ", "
+        String consequence = (r.correlation() == null ? "" : "    OssecRules.correlated($m, $hits, " + r.correlation().earlierNeeded() + ", " + r.level() + ");\n")
+                + "    delete($m);\n    insert(OssecRules.descend($m, " + str(r.id()) + ", " + r.index() + ", " + r.level() + ", "
                 + str(r.groups()) + ", " + str(r.description()) + ", " + r.noalert() + ", " + r.rank() + ", " + r.remember() + "));\n";
         StringBuilder out = new StringBuilder();
         List<String> nodes = r.parents().isEmpty() ? java.util.Collections.singletonList(null) : r.parents();
@@ -508,9 +510,10 @@ public final class OssecImporter {
                 hit.add(indexed != null ? indexed + " == $same" + k : "OssecRules.same($m.event." + f + ", event." + f + ")");
             }
             c.different().forEach(f -> hit.add("OssecRules.different($m.event." + f + ", event." + f + ")"));
-            b.append("    Number( intValue >= ").append(c.earlierNeeded()).append(" ) from accumulate(\n")
-                    .append("        OssecHit( ").append(String.join(", ", hit)).append(" ),\n")
-                    .append("        count(1) )\n");
+            b.append("    $hits: List() from accumulate(\n")
+                    .append("        $hit: OssecHit( ").append(String.join(", ", hit)).append(" ),\n")
+                    .append("        collectList($hit) )\n")
+                    .append("    eval( OssecRules.correlates($hits, ").append(c.earlierNeeded()).append(", ").append(r.level()).append(") )\n");
         }
         if (r.ignore() != null) {
             b.append("    not OssecHit( rule == ").append(str(r.id())).append(", timestamp >= $m.event.timestamp - ")

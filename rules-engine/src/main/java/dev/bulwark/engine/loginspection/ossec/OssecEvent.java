@@ -17,11 +17,21 @@ import java.util.Map;
  * @param fields      decoded fields by name, looked up without regard to case: the static ones
  *                    ({@code srcip}, {@code dstuser}, {@code id}, ...) and any dynamic ones (JSON keys
  *                    joined with dots)
+ * @param matched     the level of the last correlation alert this event took part in (0 when none),
+ *                    as Wazuh keeps it per event: a frequency rule stops counting at an earlier
+ *                    alert already used by a correlation of its level or above, so one burst raises
+ *                    one correlation alert, not one per further line. Only {@link OssecRules#correlated} sets it.
  */
 public record OssecEvent(long timestamp, String location, String fullLog, String log, String hostname, String programName,
-                         String decoder, String category, Map<String, String> fields) {
+                         String decoder, String category, Map<String, String> fields, MatchedLevel matched) {
+
+    public OssecEvent(long timestamp, String location, String fullLog, String log, String hostname, String programName,
+                      String decoder, String category, Map<String, String> fields) {
+        this(timestamp, location, fullLog, log, hostname, programName, decoder, category, fields, new MatchedLevel());
+    }
 
     public OssecEvent {
+        matched = matched == null ? new MatchedLevel() : matched;
         // Wazuh finds fields by name without regard to case (rules write ScriptBlockId for scriptBlockId)
         java.util.TreeMap<String, String> ci = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         if (fields != null) {

@@ -15,11 +15,13 @@ import org.kie.api.definition.type.Timestamp;
  * @param timestamp when the event happened, epoch milliseconds
  * @param srcip     the event's source address, and below its user and id: the fields correlation most
  *                  often groups by, kept as properties so the engine can index earlier alerts by them
+ * @param seq       order of remembering (increasing within a process): newer hits have higher numbers,
+ *                  also when several lines share a timestamp
  */
 @Role(Role.Type.EVENT)
 @Timestamp("timestamp")
 @Expires(value = "2h", policy = Expires.Policy.TIME_SOFT)
-public record OssecHit(OssecEvent event, String rule, String groups, long timestamp, String srcip, String user, String id) {
+public record OssecHit(OssecEvent event, String rule, String groups, long timestamp, String srcip, String user, String id, long seq) {
 
     /** The longest timeframe or ignore period a remembered hit can serve. */
     public static final int MAX_WINDOW_SECONDS = 7200;

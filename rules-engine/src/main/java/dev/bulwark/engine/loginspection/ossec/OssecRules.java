@@ -11,9 +11,13 @@ import org.kie.api.runtime.rule.RuleContext;
 /**
  * What rules imported from OSSEC/Wazuh call: their pattern dialects, their address and group
  * tests, and the two steps of the rule tree (descend to a matching child; raise the alert where
- * the descent stopped). A helper type of the DRL policy; every method is total and side-effect free.
+ * the descent stopped). A helper type of the DRL policy; every method is total and side-effect free,
+ * except {@link #correlated}, which records on the session's own events that they took part in a
+ * correlation alert (Wazuh's per-event {@code matched} level).
  */
 public final class OssecRules {
+
+    private static final java.util.concurrent.atomic.AtomicLong HIT_SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
 
     private OssecRules() {
     }
@@ -68,7 +72,51 @@ public final class OssecRules {
     /** The memory of an alert, for the rules that correlate on it. */
     public static OssecHit hit(OssecMatch m) {
         OssecEvent e = m.event();
-        return new OssecHit(e, m.node(), m.groups(), e.timestamp(), e.field("srcip"), e.user(), e.field("id"));
+        return new OssecHit(e, m.node(), m.groups(), e.timestamp(), e.field("srcip"), e.user(), e.field("id"), HIT_SEQUENCE.incrementAndGet());
+    }
+
+    /**
+     * A frequency rule's test, as Wazuh 4 walks its memory of earlier alerts (already limited to the
+     * rule's window and its {@code same_*}/{@code different_*} fields): newest first, counting until
+     * {@code needed}, but stopping at an alert that already took part in a correlation alert of this
+     * level or above. So a burst raises the correlation once, and again only after {@code needed}
+     * new alerts.
+     */
+    public static boolean correlates(java.util.List<OssecHit> hits, int needed, int level) {
+        if (hits == null || hits.size() < needed) {
+            return false;
+        }
+        long barrier = Long.MIN_VALUE;
+        for (OssecHit h : hits) {
+            if (h.event().matched().level() >= level && h.seq() > barrier) {
+                barrier = h.seq();
+            }
+        }
+        int counted = 0;
+        for (OssecHit h : hits) {
+            if (h.seq() > barrier) {
+                counted++;
+            }
+        }
+        return counted >= needed;
+    }
+
+    /**
+     * A frequency rule fired on {@code m}'s event: the event, and (when the rule needs more than
+     * one earlier alert) the newest earlier alert it counted, are marked with the rule's level,
+     * which is where {@link #correlates} stops next time.
+     */
+    public static void correlated(OssecMatch m, java.util.List<OssecHit> hits, int needed, int level) {
+        m.event().matched().set(level);
+        if (needed > 1 && hits != null && !hits.isEmpty()) {
+            OssecHit newest = hits.get(0);
+            for (OssecHit h : hits) {
+                if (h.seq() > newest.seq()) {
+                    newest = h;
+                }
+            }
+            newest.event().matched().set(level);
+        }
     }
 
     /** {@code same_*}: both events carry the field and it is equal. */

@@ -36,8 +36,7 @@ public final class FactTypes {
             LogEvent.class, AlertSuppression.class, FileState.class, FileChange.class, EntityChange.class, ScannedFile.class,
             SignatureMatch.class, ExecRequest.class, EnforcementMode.class, InstalledPackage.class,
             ServiceUnit.class, ListeningPort.class, UserAccount.class,
-            dev.bulwark.engine.loginspection.ossec.OssecMatch.class, dev.bulwark.engine.loginspection.ossec.OssecEvent.class,
-            dev.bulwark.engine.loginspection.ossec.OssecHit.class);
+            dev.bulwark.engine.loginspection.ossec.OssecMatch.class, dev.bulwark.engine.loginspection.ossec.OssecEvent.class);
 
     private static final List<Class<?>> RESULTS = List.of(
             Finding.class, Verdict.class, RuleAssignment.class, Explanation.class);

@@ -10,6 +10,7 @@ import dev.bulwark.engine.loginspection.decoder.LogLineDecoder;
 import dev.bulwark.engine.loginspection.ossec.OssecDecoders;
 import dev.bulwark.engine.loginspection.ossec.OssecEvent;
 import dev.bulwark.engine.loginspection.ossec.OssecMatch;
+import dev.bulwark.engine.loginspection.ossec.OssecMemory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class LogScanner implements AutoCloseable {
     private final Consumer<EvaluationResult> results;
     private final List<LogEvent> batch = new ArrayList<>(BATCH);
     private final OssecDecoders ossec;
+    private final OssecMemory ossecMemory = new OssecMemory();
     private final int ossecAlertLevel;
     private final List<String> locations = new ArrayList<>(BATCH);
     private long lines;
@@ -148,7 +150,7 @@ public final class LogScanner implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             LogEvent e = batch.get(i);
             OssecEvent oe = ossec.decode(e.raw(), locations.get(i), e.timestamp());
-            EvaluationResult o = session.insert(List.of(OssecMatch.root(oe)), false);
+            EvaluationResult o = session.insert(List.of(OssecMatch.root(oe, ossecMemory)), false);
             fired += o.rulesFired();
             failures.addAll(o.failures());
             for (Finding f : o.findings()) {

@@ -15,20 +15,25 @@ import java.util.List;
  * @param ifGroup  hung under every earlier rule of this group, or null
  * @param ifLevel  hung under every earlier rule of at least this level, or null
  * @param rank     higher is tried first among siblings
+ * @param rememberAs where its alerts are remembered for the rules correlating on them
+ *                 ({@code s:ID}, {@code g:GROUP}, comma separated), or empty
+ * @param memberOf the {@code if_group} names of other rules that it belongs to ({@code ,G1,G2,}), or empty
  */
 public record ImportedRule(String id, int index, int level, int rank, boolean template, boolean noalert, List<String> parents,
                            String ifGroup, Integer ifLevel, List<Condition> conditions, Correlation correlation, Integer ignore,
-                           boolean remember, String groups, String description, String where) {
+                           String rememberAs, String memberOf, String groups, String description, String where) {
 
     public ImportedRule {
+        rememberAs = rememberAs == null ? "" : rememberAs;
+        memberOf = memberOf == null ? "" : memberOf;
         parents = List.copyOf(parents);
         conditions = List.copyOf(conditions);
     }
 
-    /** The same rule, its alerts remembered (or not) for the rules that correlate on it. */
-    ImportedRule remembered(boolean on) {
+    /** The same rule, its alerts remembered under {@code keys} and its membership of {@code if_group} groups as given. */
+    ImportedRule placed(String keys, String groupsHungOn) {
         return new ImportedRule(id, index, level, rank, template, noalert, parents, ifGroup, ifLevel, conditions, correlation, ignore,
-                on, groups, description, where);
+                keys, groupsHungOn, groups, description, where);
     }
 
     /**
@@ -68,8 +73,8 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case "hostname" -> "event.hostname";
                 case "programName" -> "event.programName";
                 case "location" -> "event.location";
-                case "decoder" -> "event.decoder";
-                case "category" -> "event.category";
+                case "decoder" -> "decoder";
+                case "category" -> "category";
                 default -> "event.fields[" + OssecImporter.str(subject.substring("field:".length())) + "]";
             };
             return switch (kind) {

@@ -1,6 +1,7 @@
 package dev.bulwark.authoring.ossec;
 
 import dev.bulwark.engine.loginspection.ossec.DecoderSpec;
+import dev.bulwark.engine.loginspection.ossec.OssecRules;
 import dev.bulwark.engine.loginspection.ossec.PatternRef;
 import dev.bulwark.engine.policy.DrlSource;
 import java.util.ArrayList;
@@ -51,15 +52,16 @@ public final class OssecImporter {
     /** Conditions that need correlation state the importer does not generate yet. */
     private static final Set<String> NOT_YET = Set.of("time", "weekday", "list", "compiled_rule", "check_diff", "if_fts",
             "global_frequency", "if_matched_regex", "same_srcgeoip", "same_dstgeoip", "different_srcgeoip", "different_dstgeoip");
-    /** {@code same_X}/{@code different_X}: the event accessor each compares (DRL, on an {@code OssecEvent}). */
+    /**
+     * {@code same_X}/{@code different_X}: the field each compares, as {@link OssecRules#frequent}
+     * names it (a decoded field, or {@code @user} / {@code @location}).
+     */
     private static final Map<String, String> CORRELATED_FIELDS = Map.ofEntries(
-            Map.entry("source_ip", "fields[\"srcip\"]"), Map.entry("srcip", "fields[\"srcip\"]"), Map.entry("dstip", "fields[\"dstip\"]"),
-            Map.entry("src_port", "fields[\"srcport\"]"), Map.entry("srcport", "fields[\"srcport\"]"),
-            Map.entry("dst_port", "fields[\"dstport\"]"), Map.entry("dstport", "fields[\"dstport\"]"), Map.entry("location", "location"),
-            Map.entry("user", "user()"), Map.entry("srcuser", "fields[\"srcuser\"]"), Map.entry("id", "fields[\"id\"]"),
-            Map.entry("protocol", "fields[\"protocol\"]"), Map.entry("action", "fields[\"action\"]"), Map.entry("data", "fields[\"data\"]"),
-            Map.entry("extra_data", "fields[\"extra_data\"]"), Map.entry("status", "fields[\"status\"]"),
-            Map.entry("system_name", "fields[\"system_name\"]"), Map.entry("url", "fields[\"url\"]"));
+            Map.entry("source_ip", "srcip"), Map.entry("srcip", "srcip"), Map.entry("dstip", "dstip"),
+            Map.entry("src_port", "srcport"), Map.entry("srcport", "srcport"), Map.entry("dst_port", "dstport"), Map.entry("dstport", "dstport"),
+            Map.entry("location", "@location"), Map.entry("user", "@user"), Map.entry("srcuser", "srcuser"), Map.entry("id", "id"),
+            Map.entry("protocol", "protocol"), Map.entry("action", "action"), Map.entry("data", "data"), Map.entry("extra_data", "extra_data"),
+            Map.entry("status", "status"), Map.entry("system_name", "system_name"), Map.entry("url", "url"));
     /** Wazuh's timeframe when a correlating rule gives none. */
     private static final int DEFAULT_TIMEFRAME = 360;
     /** Elements that carry no condition. */
@@ -108,7 +110,7 @@ public final class OssecImporter {
                         // Wazuh replaces the rule's content in place: its place in the tree and among its siblings stay.
                         rule = new ImportedRule(rule.id(), existing.index(), rule.level(), existing.rank(), existing.template(), rule.noalert(),
                                 existing.parents(), existing.ifGroup(), existing.ifLevel(), rule.conditions(), rule.correlation(),
-                                rule.ignore(), false, rule.groups(), rule.description(), rule.where());
+                                rule.ignore(), "", "", rule.groups(), rule.description(), rule.where());
                     } else {
                         index++;
                     }
@@ -133,22 +135,36 @@ public final class OssecImporter {
             problems.add(new Problem(w.getKey().where(), w.getKey().id(), "left out: " + w.getValue().getMessage()));
             leftOut++;
         }
-        // Remember the alerts of every rule something correlates on: by id, by group, or its own ignore period.
-        Set<String> countedIds = new java.util.HashSet<>();
-        List<String> countedGroups = new ArrayList<>();
+        // Remember the alerts of every rule something correlates on: by id (if_matched_sid, its own
+        // ignore period) and under each group an if_matched_group counts; where the correlating
+        // rule groups by a field, also per value of that field (KEY#FIELD), which is what it walks.
+        Map<String, Set<String>> countedIds = new java.util.HashMap<>();
+        Map<String, Set<String>> countedGroups = new LinkedHashMap<>();
         for (ImportedRule rule : byId.values()) {
-            if (rule.correlation() != null && rule.correlation().sid() != null) {
-                countedIds.add(rule.correlation().sid());
-            }
-            if (rule.correlation() != null && rule.correlation().group() != null) {
-                countedGroups.add(rule.correlation().group());
+            ImportedRule.Correlation c = rule.correlation();
+            if (c != null) {
+                Set<String> lists = c.sid() != null ? countedIds.computeIfAbsent(c.sid(), k -> new java.util.LinkedHashSet<>())
+                        : countedGroups.computeIfAbsent(c.group(), k -> new java.util.LinkedHashSet<>());
+                lists.add((c.sid() != null ? "s:" + c.sid() : "g:" + c.group()) + (c.same().isEmpty() ? "" : "#" + c.same().get(0)));
             }
             if (rule.ignore() != null) {
-                countedIds.add(rule.id());
+                countedIds.computeIfAbsent(rule.id(), k -> new java.util.LinkedHashSet<>()).add("s:" + rule.id());
             }
         }
-        byId.replaceAll((id, rule) -> rule.remembered(countedIds.contains(id)
-                || countedGroups.stream().anyMatch(g -> dev.bulwark.engine.loginspection.ossec.OssecRules.inGroup(g, rule.groups()))));
+        Set<String> hungOnGroups = new java.util.TreeSet<>();
+        byId.values().stream().filter(r -> r.ifGroup() != null).forEach(r -> hungOnGroups.add(r.ifGroup()));
+        byId.replaceAll((id, rule) -> {
+            String memberOf = hungOnGroups.stream().filter(g -> OssecRules.inGroup(g, rule.groups())).map(g -> "," + g)
+                    .reduce("", String::concat);
+            memberOf = memberOf.isEmpty() ? "" : memberOf + ",";
+            Set<String> keys = new java.util.LinkedHashSet<>(countedIds.getOrDefault(id, Set.of()));
+            countedGroups.forEach((g, lists) -> {
+                if (OssecRules.inGroup(g, rule.groups())) {
+                    keys.addAll(lists);
+                }
+            });
+            return rule.placed(String.join(",", keys), memberOf);
+        });
         Map<String, StringBuilder> files = new LinkedHashMap<>();
         for (ImportedRule rule : byId.values()) {
             String file = rule.where().substring(0, rule.where().lastIndexOf(':'));
@@ -169,10 +185,8 @@ public final class OssecImporter {
 
     private static String header() {
         return "package " + PACKAGE + ";\n\n"
-                + "import dev.bulwark.engine.loginspection.ossec.OssecHit;\n"
                 + "import dev.bulwark.engine.loginspection.ossec.OssecMatch;\n"
-                + "import dev.bulwark.engine.loginspection.ossec.OssecRules;\n"
-                + "import java.util.List;\n\n";
+                + "import dev.bulwark.engine.loginspection.ossec.OssecRules;\n\n";
     }
 
     /** Where the descent stops: an alerting rule raises its alert; a noalert rule hands back to its parent. */
@@ -182,7 +196,7 @@ public final class OssecImporter {
                 + "    @tags(\"ossec\") @since(\"import\")\n"
                 + "    salience " + FINAL_SALIENCE + "\n"
                 + "when\n"
-                + "    $m: OssecMatch( node != \"\", noalert == false, remember == false || level == 0 )\n"
+                + "    $m: OssecMatch( node != \"\", noalert == false, rememberAs == \"\" || level == 0 )\n"
                 + "then\n"
                 + "    delete($m);\n"
                 + "    insert(OssecRules.alert(kcontext, $m));\n"
@@ -192,11 +206,11 @@ public final class OssecImporter {
                 + "    @module(\"loginspection\") @severity(\"info\") @tags(\"ossec\") @since(\"import\")\n"
                 + "    salience " + FINAL_SALIENCE + "\n"
                 + "when\n"
-                + "    $m: OssecMatch( node != \"\", noalert == false, remember == true, level > 0 )\n"
+                + "    $m: OssecMatch( node != \"\", noalert == false, rememberAs != \"\", level > 0 )\n"
                 + "then\n"
                 + "    delete($m);\n"
                 + "    insert(OssecRules.alert(kcontext, $m));\n"
-                + "    insert(OssecRules.hit($m));\n"
+                + "    OssecRules.remember($m);\n"
                 + "end\n\n"
                 + "rule \"ossec noalert hands back\"\n"
                 + "    @id(\"OSSEC-NOALERT\") @title(\"A noalert rule whose children did not match hands the event back to its parent\")\n"
@@ -296,9 +310,14 @@ public final class OssecImporter {
                 }
                 case "if_group" -> ifGroup = text.trim();
                 case "if_matched_sid" -> matchedSid = text.trim();
-                case "if_matched_group" -> matchedGroup = text.trim();
-                case "same_field" -> same.add("fields[" + str(text.trim()) + "]");
-                case "different_field", "not_same_field" -> different.add("fields[" + str(text.trim()) + "]");
+                case "if_matched_group" -> {
+                    matchedGroup = text.trim();
+                    if (matchedGroup.contains(",")) {
+                        throw new Unsupported("<if_matched_group> '" + matchedGroup + "' holds a comma; name one group (or OS_Match alternatives with '|')");
+                    }
+                }
+                case "same_field" -> same.add(correlatedField(text));
+                case "different_field", "not_same_field" -> different.add(correlatedField(text));
                 case "if_level" -> ifLevel = parseInt(text, "if_level");
                 case "category" -> {
                     category = text.trim();
@@ -375,8 +394,8 @@ public final class OssecImporter {
                 }
             }
             int window = timeframe == null ? DEFAULT_TIMEFRAME : timeframe;
-            if (window > dev.bulwark.engine.loginspection.ossec.OssecHit.MAX_WINDOW_SECONDS) {
-                throw new Unsupported("timeframe " + window + " s is longer than the " + dev.bulwark.engine.loginspection.ossec.OssecHit.MAX_WINDOW_SECONDS
+            if (window > dev.bulwark.engine.loginspection.ossec.OssecMemory.MAX_WINDOW_SECONDS) {
+                throw new Unsupported("timeframe " + window + " s is longer than the " + dev.bulwark.engine.loginspection.ossec.OssecMemory.MAX_WINDOW_SECONDS
                         + " s alerts are remembered");
             }
             correlation = new ImportedRule.Correlation(matchedSid, matchedSid == null ? matchedGroup : null,
@@ -384,8 +403,8 @@ public final class OssecImporter {
         } else if (frequency != null || !same.isEmpty() || !different.isEmpty()) {
             throw new Unsupported("frequency or same_/different_ options without <if_matched_sid> or <if_matched_group>");
         }
-        if (ignore != null && ignore > dev.bulwark.engine.loginspection.ossec.OssecHit.MAX_WINDOW_SECONDS) {
-            throw new Unsupported("ignore=" + ignore + " s is longer than the " + dev.bulwark.engine.loginspection.ossec.OssecHit.MAX_WINDOW_SECONDS
+        if (ignore != null && ignore > dev.bulwark.engine.loginspection.ossec.OssecMemory.MAX_WINDOW_SECONDS) {
+            throw new Unsupported("ignore=" + ignore + " s is longer than the " + dev.bulwark.engine.loginspection.ossec.OssecMemory.MAX_WINDOW_SECONDS
                     + " s alerts are remembered");
         }
         // Where the rule hangs, as Wazuh builds its tree: templates (ids below 10) at the top; then
@@ -415,7 +434,7 @@ public final class OssecImporter {
         String description = r.description() == null ? "" : substitute(r.description(), vars).trim();
         boolean byCategory = !template && ifLevel == null && ifGroup == null && r.all("if_sid").isEmpty();
         return new ImportedRule(r.id(), index, r.level(), rank(r.level(), index, decodedAs && byCategory), template, noalert, parents,
-                ifGroup, ifLevel, conditions, correlation, ignore, false, groups, description, r.where());
+                ifGroup, ifLevel, conditions, correlation, ignore, "", "", groups, description, r.where());
     }
 
     /**
@@ -435,7 +454,7 @@ public final class OssecImporter {
         } else if (r.ifLevel() != null || r.ifGroup() != null) {
             structural.add("order >= 0");
             structural.add("order < " + r.index());
-            structural.add(r.ifLevel() != null ? "level >= " + r.ifLevel() : "OssecRules.inGroup(" + str(r.ifGroup()) + ", groups)");
+            structural.add(r.ifLevel() != null ? "level >= " + r.ifLevel() : "OssecRules.member(" + str("," + r.ifGroup() + ",") + ", memberOf)");
         }
         structural.add("ceiling > " + r.rank());
         if (!r.template()) {
@@ -450,9 +469,9 @@ public final class OssecImporter {
         r.conditions().stream().filter(c -> c.kind() != ImportedRule.Condition.Kind.EQUALS).forEach(c -> constraints.add(c.drl()));
         String title = r.description().isBlank() ? "OSSEC rule " + r.id() : r.description();
         String severity = dev.bulwark.engine.loginspection.ossec.OssecRules.severity(r.level()).label();
-        String consequence = (r.correlation() == null ? "" : "    OssecRules.correlated($m, $hits, " + r.correlation().earlierNeeded() + ", " + r.level() + ");\n")
+        String consequence = (r.correlation() == null ? "" : "    OssecRules.correlated(" + frequencyArguments(r) + ");\n")
                 + "    delete($m);\n    insert(OssecRules.descend($m, " + str(r.id()) + ", " + r.index() + ", " + r.level() + ", "
-                + str(r.groups()) + ", " + str(r.description()) + ", " + r.noalert() + ", " + r.rank() + ", " + r.remember() + "));\n";
+                + str(r.groups()) + ", " + str(r.description()) + ", " + r.noalert() + ", " + r.rank() + ", " + str(r.rememberAs()) + ", " + str(r.memberOf()) + "));\n";
         StringBuilder out = new StringBuilder();
         List<String> nodes = r.parents().isEmpty() ? java.util.Collections.singletonList(null) : r.parents();
         for (int v = 0; v < nodes.size(); v++) {
@@ -477,49 +496,55 @@ public final class OssecImporter {
         return out.toString();
     }
 
-    /** same_* fields an {@code OssecHit} carries as properties, by their event accessor. */
-    private static final Map<String, String> INDEXED_HIT_FIELDS = Map.of("fields[\"srcip\"]", "srcip", "user()", "user", "fields[\"id\"]", "id");
-
-    /** Bindings the correlation needs on the state pattern: each indexed same_* value, present. */
+    /**
+     * What the correlation needs of the current event, on the state pattern: every same_* value
+     * present (without it no earlier alert can count, so such an event is turned away by the
+     * pattern before any history is read).
+     */
     private static List<String> correlationBindings(ImportedRule r) {
         List<String> out = new ArrayList<>();
         if (r.correlation() != null) {
-            for (int k = 0; k < r.correlation().same().size(); k++) {
-                String f = r.correlation().same().get(k);
-                if (INDEXED_HIT_FIELDS.containsKey(f)) {
-                    out.add("event." + f + " != null");
-                    out.add("$same" + k + ": event." + f);
-                }
+            for (String f : r.correlation().same()) {
+                out.add(switch (f) {
+                    case "@user" -> "event.user() != null";
+                    case "@location" -> "event.location != null";
+                    default -> "event.fields[" + str(f) + "] != null";
+                });
             }
         }
         return out;
     }
 
-    /** The history a correlating rule needs: enough earlier alerts in its window; none of its own within its ignore period. */
+    /** {@code $m}, the memory list, the count, the level, the window and the field lists, as {@link OssecRules#frequent} takes them. */
+    private static String frequencyArguments(ImportedRule r) {
+        ImportedRule.Correlation c = r.correlation();
+        String key = c.sid() != null ? "s:" + c.sid() : "g:" + c.group();
+        return "$m, " + str(key) + ", " + c.earlierNeeded() + ", " + r.level() + ", " + c.timeframe() * 1000L + "L, "
+                + str(String.join("|", c.same())) + ", " + str(String.join("|", c.different()));
+    }
+
+    /**
+     * The history a correlating rule needs, read from the stream's memory after its own conditions
+     * held: enough earlier alerts in its window; none of its own within its ignore period.
+     */
     private static String correlationPatterns(ImportedRule r) {
         StringBuilder b = new StringBuilder();
-        ImportedRule.Correlation c = r.correlation();
-        if (c != null) {
-            List<String> hit = new ArrayList<>();
-            hit.add(c.sid() != null ? "rule == " + str(c.sid()) : "OssecRules.inGroup(" + str(c.group()) + ", groups)");
-            hit.add("timestamp >= $m.event.timestamp - " + c.timeframe() * 1000L + "L");
-            for (int k = 0; k < c.same().size(); k++) {
-                String f = c.same().get(k);
-                String indexed = INDEXED_HIT_FIELDS.get(f);
-                // an indexed property joined to a bound value: the engine looks earlier alerts up by it
-                hit.add(indexed != null ? indexed + " == $same" + k : "OssecRules.same($m.event." + f + ", event." + f + ")");
-            }
-            c.different().forEach(f -> hit.add("OssecRules.different($m.event." + f + ", event." + f + ")"));
-            b.append("    $hits: List() from accumulate(\n")
-                    .append("        $hit: OssecHit( ").append(String.join(", ", hit)).append(" ),\n")
-                    .append("        collectList($hit) )\n")
-                    .append("    eval( OssecRules.correlates($hits, ").append(c.earlierNeeded()).append(", ").append(r.level()).append(") )\n");
+        if (r.correlation() != null) {
+            b.append("    eval( OssecRules.frequent(").append(frequencyArguments(r)).append(") )\n");
         }
         if (r.ignore() != null) {
-            b.append("    not OssecHit( rule == ").append(str(r.id())).append(", timestamp >= $m.event.timestamp - ")
-                    .append(r.ignore() * 1000L).append("L )\n");
+            b.append("    eval( !OssecRules.ignoring($m, ").append(str(r.id())).append(", ").append(r.ignore() * 1000L).append("L) )\n");
         }
         return b.toString();
+    }
+
+    /** A same_field/different_field name, which the memory's field lists separate with '|'. */
+    private static String correlatedField(String text) throws Unsupported {
+        String f = text.trim();
+        if (f.isEmpty() || f.contains("|") || f.contains("#") || f.contains(",") || f.startsWith("@")) {
+            throw new Unsupported("correlated field name '" + f + "' is empty, holds '|', '#' or ',', or starts with '@'");
+        }
+        return f;
     }
 
     private static ImportedRule.Condition pattern(XmlElement c, String text, String defaultDialect, String subject) throws Unsupported {

@@ -7,6 +7,7 @@ import dev.bulwark.engine.evaluation.StreamSession;
 import dev.bulwark.engine.loginspection.ossec.OssecDecoders;
 import dev.bulwark.engine.loginspection.ossec.OssecEvent;
 import dev.bulwark.engine.loginspection.ossec.OssecMatch;
+import dev.bulwark.engine.loginspection.ossec.OssecMemory;
 import java.util.List;
 
 /**
@@ -32,6 +33,7 @@ public final class OssecTester implements AutoCloseable {
     private final String location;
     private final dev.bulwark.engine.loginspection.decoder.LogLineDecoder builtin;
     private StreamSession session;
+    private OssecMemory memory = new OssecMemory();
     private long clock = 1_000_000_000_000L;
 
     public OssecTester(LoadedKnowledgeBase kb, OssecDecoders decoders, String location) {
@@ -57,7 +59,7 @@ public final class OssecTester implements AutoCloseable {
             // Bulwark's own log events stay for their correlation windows; the tree state never does
             own = session.insert(List.of(builtin.decode(line)), true);
         }
-        EvaluationResult r = session.insert(List.of(OssecMatch.root(event)), false);
+        EvaluationResult r = session.insert(List.of(OssecMatch.root(event, memory)), false);
         Finding alert = r.findings().stream().filter(f -> f.evidence().containsKey("ossec.rule")).reduce((a, b) -> b).orElse(null);
         return new Outcome(event, alert, own == null ? r : merged(own, r));
     }
@@ -74,6 +76,7 @@ public final class OssecTester implements AutoCloseable {
     public void reset() {
         session.close();
         session = kb.openSession(StreamSession.Clock.PSEUDO);
+        memory = new OssecMemory();
     }
 
     @Override

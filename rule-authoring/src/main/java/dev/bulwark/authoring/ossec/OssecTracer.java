@@ -32,7 +32,7 @@ public final class OssecTracer {
 
     public List<Step> trace(OssecEvent event) {
         List<Step> steps = new ArrayList<>();
-        OssecMatch state = OssecMatch.root(event);
+        OssecMatch state = OssecMatch.root(event, null);
         while (steps.size() < MAX_STEPS) {
             OssecMatch next = null;
             for (ImportedRule r : rules) {
@@ -48,7 +48,7 @@ public final class OssecTracer {
                 steps.add(new Step(state.depth(), state.node(), r.id(), r.level(), failing == null ? null : failing.toString()));
                 if (failing == null) {
                     next = OssecRules.descend(state, r.id(), r.index(), r.level(), r.groups(), r.description(), r.noalert(), r.rank(),
-                            r.remember());
+                            r.rememberAs(), r.memberOf());
                     break;
                 }
             }

@@ -20,13 +20,25 @@ package dev.bulwark.engine.loginspection.ossec;
  * @param rank        the rule's place among its siblings (higher is tried first)
  * @param ceiling     only children ranked below this are still to be tried
  * @param parent      the state this one descended from, or null at the root
- * @param remember    the rule's alerts are correlated on: an alert inserts an {@link OssecHit}
+ * @param rememberAs  where the rule's alerts are remembered for the rules correlating on them
+ *                    ({@code s:ID} for its id, {@code g:GROUP} for each group counted on, comma
+ *                    separated), or empty
+ * @param memory      the stream's earlier alerts, for correlation
+ * @param memberOf    the groups that rules hung by {@code if_group} name which this rule belongs to,
+ *                    as {@code ,G1,G2,} (empty for most rules): a cheap test where a group search
+ *                    would run for every state
+ * @param decoder     the event's decoder, and below its category, copied here so that
+ *                    {@code decoded_as} and {@code category} are plain equality tests on the state,
+ *                    which the engine hashes: an event reaches only the rules of its decoder
  */
 public record OssecMatch(OssecEvent event, String node, int order, int level, String groups, String description, int depth,
-                         boolean noalert, int rank, int ceiling, OssecMatch parent, boolean remember) {
+                         boolean noalert, int rank, int ceiling, OssecMatch parent, String rememberAs, OssecMemory memory,
+                         String memberOf, String decoder, String category) {
 
-    public static OssecMatch root(OssecEvent event) {
-        return new OssecMatch(event, "", -1, 0, "", "", 0, false, Integer.MAX_VALUE, Integer.MAX_VALUE, null, false);
+    /** An event entering the tree of a stream whose earlier alerts {@code memory} holds. */
+    public static OssecMatch root(OssecEvent event, OssecMemory memory) {
+        return new OssecMatch(event, "", -1, 0, "", "", 0, false, Integer.MAX_VALUE, Integer.MAX_VALUE, null, "", memory, "",
+                event.decoder(), event.category());
     }
 
     public boolean atRoot() {

@@ -11,13 +11,15 @@ import org.kie.api.runtime.rule.RuleContext;
 /**
  * What rules imported from OSSEC/Wazuh call: their pattern dialects, their address and group
  * tests, and the two steps of the rule tree (descend to a matching child; raise the alert where
- * the descent stopped). A helper type of the DRL policy; every method is total and side-effect free,
- * except {@link #correlated}, which records on the session's own events that they took part in a
- * correlation alert (Wazuh's per-event {@code matched} level).
+ * the descent stopped), and the correlation tests over the stream's {@link OssecMemory}. A helper
+ * type of the DRL policy; every method is total and side-effect free, except {@link #remember}
+ * (adds an alert to the stream's memory) and {@link #correlated} (marks the alerts a correlation
+ * used, Wazuh's per-event {@code matched} level).
  */
 public final class OssecRules {
 
-    private static final java.util.concurrent.atomic.AtomicLong HIT_SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+    /** Parsed same_/different_ field lists, by their text. */
+    private static final dev.bulwark.engine.helper.BoundedCache<String, String[]> FIELD_LISTS = new dev.bulwark.engine.helper.BoundedCache<>(1024);
 
     private OssecRules() {
     }
@@ -64,59 +66,117 @@ public final class OssecRules {
 
     /** The state after {@code ruleId} matched below {@code from}. */
     public static OssecMatch descend(OssecMatch from, String ruleId, int order, int level, String groups, String description,
-                                     boolean noalert, int rank, boolean remember) {
+                                     boolean noalert, int rank, String rememberAs, String memberOf) {
         return new OssecMatch(from.event(), ruleId, order, level, groups, description, from.depth() + 1, noalert, rank,
-                Integer.MAX_VALUE, from, remember);
+                Integer.MAX_VALUE, from, rememberAs, from.memory(), memberOf, from.decoder(), from.category());
     }
 
-    /** The memory of an alert, for the rules that correlate on it. */
-    public static OssecHit hit(OssecMatch m) {
-        OssecEvent e = m.event();
-        return new OssecHit(e, m.node(), m.groups(), e.timestamp(), e.field("srcip"), e.user(), e.field("id"), HIT_SEQUENCE.incrementAndGet());
+    /** {@code if_group}: the state's rule belongs to the group ({@code tag} is {@code ,GROUP,}, {@code memberOf} as the state keeps it). */
+    public static boolean member(String tag, String memberOf) {
+        return memberOf != null && !memberOf.isEmpty() && memberOf.contains(tag);
+    }
+
+    /** The alert of {@code m} is remembered for the rules that correlate on it (its {@code rememberAs} lists). */
+    public static void remember(OssecMatch m) {
+        if (m.memory() != null) {
+            m.memory().remember(m);
+        }
     }
 
     /**
-     * A frequency rule's test, as Wazuh 4 walks its memory of earlier alerts (already limited to the
-     * rule's window and its {@code same_*}/{@code different_*} fields): newest first, counting until
-     * {@code needed}, but stopping at an alert that already took part in a correlation alert of this
-     * level or above. So a burst raises the correlation once, and again only after {@code needed}
-     * new alerts.
+     * A frequency rule's test ({@code if_matched_sid}/{@code if_matched_group}), as Wazuh 4 walks its
+     * memory: the alerts under {@code key}, newest first, until one is older than the timeframe;
+     * those that do not share the {@code same} fields (or share a {@code different} one) are
+     * skipped; an alert already used by a correlation of this level or above stops the walk; the
+     * rule holds when {@code needed} alerts are counted.
+     *
+     * @param same      field names joined by {@code |}: a decoded field, or {@code @user} / {@code @location};
+     *                  the memory keeps the key's alerts per value of the first ({@code KEY#FIELD})
+     * @param different likewise
      */
-    public static boolean correlates(java.util.List<OssecHit> hits, int needed, int level) {
-        if (hits == null || hits.size() < needed) {
+    public static boolean frequent(OssecMatch m, String key, int needed, int level, long timeframeMillis, String same, String different) {
+        return walk(m, key, needed, level, timeframeMillis, same, different, false);
+    }
+
+    /**
+     * A frequency rule fired on {@code m}: the event, and (when the rule needs more than one earlier
+     * alert) the newest alert it counted are marked with the rule's level, which is where
+     * {@link #frequent} stops next time.
+     */
+    public static void correlated(OssecMatch m, String key, int needed, int level, long timeframeMillis, String same, String different) {
+        walk(m, key, needed, level, timeframeMillis, same, different, needed > 1);
+        m.event().matched().set(level);
+    }
+
+    /** {@code ignore}: the rule itself alerted within the last {@code ignoreMillis} (its alerts are remembered under {@code s:ID}). */
+    public static boolean ignoring(OssecMatch m, String ruleId, long ignoreMillis) {
+        if (m.memory() == null) {
             return false;
         }
-        long barrier = Long.MIN_VALUE;
-        for (OssecHit h : hits) {
-            if (h.event().matched().level() >= level && h.seq() > barrier) {
-                barrier = h.seq();
-            }
-        }
-        int counted = 0;
-        for (OssecHit h : hits) {
-            if (h.seq() > barrier) {
-                counted++;
-            }
-        }
-        return counted >= needed;
+        java.util.Iterator<OssecMemory.Entry> it = m.memory().newestFirst("s:" + ruleId, null, null);
+        return it.hasNext() && m.event().timestamp() - it.next().timestamp() <= ignoreMillis;
     }
 
-    /**
-     * A frequency rule fired on {@code m}'s event: the event, and (when the rule needs more than
-     * one earlier alert) the newest earlier alert it counted, are marked with the rule's level,
-     * which is where {@link #correlates} stops next time.
-     */
-    public static void correlated(OssecMatch m, java.util.List<OssecHit> hits, int needed, int level) {
-        m.event().matched().set(level);
-        if (needed > 1 && hits != null && !hits.isEmpty()) {
-            OssecHit newest = hits.get(0);
-            for (OssecHit h : hits) {
-                if (h.seq() > newest.seq()) {
-                    newest = h;
-                }
-            }
-            newest.event().matched().set(level);
+    private static boolean walk(OssecMatch m, String key, int needed, int level, long timeframeMillis, String same, String different,
+                                boolean markNewest) {
+        if (m.memory() == null) {
+            return false;
         }
+        OssecEvent e = m.event();
+        String[] sameFields = fieldList(same);
+        String[] differentFields = fieldList(different);
+        // grouped by a field: walk only the alerts with the event's value of the first one
+        java.util.Iterator<OssecMemory.Entry> it;
+        if (sameFields.length > 0) {
+            String v = OssecMemory.value(e, sameFields[0]);
+            if (v == null) {
+                return false;
+            }
+            it = m.memory().newestFirst(key, sameFields[0], v);
+        } else {
+            it = m.memory().newestFirst(key, null, null);
+        }
+        int counted = 0;
+        while (it.hasNext()) {
+            OssecMemory.Entry h = it.next();
+            if (e.timestamp() - h.timestamp() > timeframeMillis) {
+                return false;
+            }
+            if (!shares(e, h, sameFields, differentFields)) {
+                continue;
+            }
+            if (h.matched().level() >= level) {
+                return false;
+            }
+            if (counted == 0 && markNewest) {
+                h.matched().set(level);
+            }
+            if (++counted >= needed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String[] fieldList(String spec) {
+        if (spec == null || spec.isEmpty()) {
+            return new String[0];
+        }
+        return FIELD_LISTS.get(spec, s -> s.split("\\|"));
+    }
+
+    private static boolean shares(OssecEvent e, OssecMemory.Entry h, String[] same, String[] different) {
+        for (String f : same) {
+            if (!same(OssecMemory.value(e, f), OssecMemory.value(h, f))) {
+                return false;
+            }
+        }
+        for (String f : different) {
+            if (!different(OssecMemory.value(e, f), OssecMemory.value(h, f))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code same_*}: both events carry the field and it is equal. */
@@ -133,10 +193,10 @@ public final class OssecRules {
     public static OssecMatch backtrack(OssecMatch m) {
         OssecMatch p = m.parent();
         if (p == null) {
-            return OssecMatch.root(m.event());
+            return OssecMatch.root(m.event(), m.memory());
         }
         return new OssecMatch(p.event(), p.node(), p.order(), p.level(), p.groups(), p.description(), p.depth(), p.noalert(),
-                p.rank(), m.rank(), p.parent(), p.remember());
+                p.rank(), m.rank(), p.parent(), p.rememberAs(), p.memory(), p.memberOf(), p.decoder(), p.category());
     }
 
     /** The alert of an event whose descent stopped at {@code m}: a finding carrying the imported rule's id and level. */

@@ -18,10 +18,12 @@ import java.util.List;
  * @param rememberAs where its alerts are remembered for the rules correlating on them
  *                 ({@code s:ID}, {@code g:GROUP}, comma separated), or empty
  * @param memberOf the {@code if_group} names of other rules that it belongs to ({@code ,G1,G2,}), or empty
+ * @param firstTime {@code if_fts}: holds only the first time its decoder's {@code <fts>} values are seen
  */
 public record ImportedRule(String id, int index, int level, int rank, boolean template, boolean noalert, List<String> parents,
                            String ifGroup, Integer ifLevel, List<Condition> conditions, Correlation correlation, Integer ignore,
-                           String rememberAs, String memberOf, String groups, String description, String where) {
+                           String rememberAs, String memberOf, String groups, String description, String where,
+                           boolean firstTime) {
 
     public ImportedRule {
         rememberAs = rememberAs == null ? "" : rememberAs;
@@ -33,7 +35,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
     /** The same rule, its alerts remembered under {@code keys} and its membership of {@code if_group} groups as given. */
     ImportedRule placed(String keys, String groupsHungOn) {
         return new ImportedRule(id, index, level, rank, template, noalert, parents, ifGroup, ifLevel, conditions, correlation, ignore,
-                keys, groupsHungOn, groups, description, where);
+                keys, groupsHungOn, groups, description, where, firstTime);
     }
 
     /**

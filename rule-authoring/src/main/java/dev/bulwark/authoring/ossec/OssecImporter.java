@@ -50,7 +50,7 @@ public final class OssecImporter {
     }
 
     /** Conditions that need correlation state the importer does not generate yet. */
-    private static final Set<String> NOT_YET = Set.of("time", "weekday", "list", "compiled_rule", "check_diff", "if_fts",
+    private static final Set<String> NOT_YET = Set.of("time", "weekday", "list", "compiled_rule", "check_diff",
             "global_frequency", "if_matched_regex", "same_srcgeoip", "same_dstgeoip", "different_srcgeoip", "different_dstgeoip");
     /**
      * {@code same_X}/{@code different_X}: the field each compares, as {@link OssecRules#frequent}
@@ -110,7 +110,7 @@ public final class OssecImporter {
                         // Wazuh replaces the rule's content in place: its place in the tree and among its siblings stay.
                         rule = new ImportedRule(rule.id(), existing.index(), rule.level(), existing.rank(), existing.template(), rule.noalert(),
                                 existing.parents(), existing.ifGroup(), existing.ifLevel(), rule.conditions(), rule.correlation(),
-                                rule.ignore(), "", "", rule.groups(), rule.description(), rule.where());
+                                rule.ignore(), "", "", rule.groups(), rule.description(), rule.where(), rule.firstTime());
                     } else {
                         index++;
                     }
@@ -263,6 +263,7 @@ public final class OssecImporter {
         Integer frequency = null;
         Integer timeframe = null;
         Integer ignore = null;
+        boolean firstTime = false;
         String ifGroup = null;
         Integer ifLevel = null;
         String category = "syslog";
@@ -297,6 +298,7 @@ public final class OssecImporter {
                 continue;
             }
             switch (name) {
+                case "if_fts" -> firstTime = true;
                 case "if_sid" -> {
                     for (String sid : text.trim().split("[,\\s]+")) {
                         if (sid.isBlank()) {
@@ -434,7 +436,7 @@ public final class OssecImporter {
         String description = r.description() == null ? "" : substitute(r.description(), vars).trim();
         boolean byCategory = !template && ifLevel == null && ifGroup == null && r.all("if_sid").isEmpty();
         return new ImportedRule(r.id(), index, r.level(), rank(r.level(), index, decodedAs && byCategory), template, noalert, parents,
-                ifGroup, ifLevel, conditions, correlation, ignore, "", "", groups, description, r.where());
+                ifGroup, ifLevel, conditions, correlation, ignore, "", "", groups, description, r.where(), firstTime);
     }
 
     /**
@@ -470,6 +472,7 @@ public final class OssecImporter {
         String title = r.description().isBlank() ? "OSSEC rule " + r.id() : r.description();
         String severity = dev.bulwark.engine.loginspection.ossec.OssecRules.severity(r.level()).label();
         String consequence = (r.correlation() == null ? "" : "    OssecRules.correlated(" + frequencyArguments(r) + ");\n")
+                + (r.firstTime() ? "    OssecRules.seen($m);\n" : "")
                 + "    delete($m);\n    insert(OssecRules.descend($m, " + str(r.id()) + ", " + r.index() + ", " + r.level() + ", "
                 + str(r.groups()) + ", " + str(r.description()) + ", " + r.noalert() + ", " + r.rank() + ", " + str(r.rememberAs()) + ", " + str(r.memberOf()) + "));\n";
         StringBuilder out = new StringBuilder();
@@ -531,6 +534,9 @@ public final class OssecImporter {
         StringBuilder b = new StringBuilder();
         if (r.correlation() != null) {
             b.append("    eval( OssecRules.frequent(").append(frequencyArguments(r)).append(") )\n");
+        }
+        if (r.firstTime()) {
+            b.append("    eval( OssecRules.firstTime($m) )\n");
         }
         if (r.ignore() != null) {
             b.append("    eval( !OssecRules.ignoring($m, ").append(str(r.id())).append(", ").append(r.ignore() * 1000L).append("L) )\n");
@@ -630,12 +636,19 @@ public final class OssecImporter {
                 }
                 out.add(new DecoderSpec(d.name(), d.parent(), d.programName() == null ? null : ref(d.programName(), vars),
                         d.prematch() == null ? null : ref(d.prematch(), vars), regexes, d.orders(), d.pluginDecoder(), d.pluginOffset(),
-                        d.useOwnName(), d.type(), d.where()));
+                        d.useOwnName(), d.type(), d.where(), fts(d)));
             } catch (IllegalArgumentException e) {
                 problems.add(new Problem(d.where(), null, "decoder '" + d.name() + "' left out: " + e.getMessage()));
             }
         }
         return out;
+    }
+
+    /** A decoder's {@code <fts>} field list ({@code name, srcuser, location}), or empty. */
+    private static List<String> fts(DecoderDefinition d) {
+        return d.other().stream().filter(e -> e.name().equals("fts")).findFirst()
+                .map(e -> java.util.Arrays.stream(e.text().split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList())
+                .orElse(List.of());
     }
 
     private static PatternRef ref(PatternSpec p, Map<String, String> vars) {

@@ -40,7 +40,7 @@ public final class OssecTracer {
                     continue;
                 }
                 ImportedRule.Condition failing = r.firstFailing(event);
-                if (failing == null && (r.correlation() != null || r.ignore() != null)) {
+                if (failing == null && (r.correlation() != null || r.ignore() != null || r.firstTime())) {
                     // history lives in the engine's session; the walk continues as if it had not held
                     steps.add(new Step(state.depth(), state.node(), r.id(), r.level(), "conditions hold; correlation is decided by the engine's history"));
                     continue;

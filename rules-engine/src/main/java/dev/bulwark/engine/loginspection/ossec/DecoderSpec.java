@@ -13,13 +13,16 @@ import java.util.List;
  * @param plugin      a built-in decoder run on the message ({@code JSON_Decoder}), or null
  * @param type        the category rules see, or null for {@code syslog}
  * @param where       file and line it was read from, for errors and traces
+ * @param fts         the fields whose values, together, are remembered for {@code if_fts} rules
+ *                    ("first time seen"): {@code name} (the decoder), {@code location}, or a field
  */
 public record DecoderSpec(String name, String parent, PatternRef programName, PatternRef prematch, List<PatternRef> regexes,
                           List<List<String>> orders, String plugin, String pluginOffset, boolean useOwnName, String type,
-                          String where) {
+                          String where, List<String> fts) {
 
     public DecoderSpec {
         regexes = List.copyOf(regexes);
         orders = List.copyOf(orders);
+        fts = fts == null ? List.of() : List.copyOf(fts);
     }
 }

@@ -150,6 +150,7 @@ public final class OssecDecoders {
         Map<String, String> fields = new HashMap<>();
         String decoder = null;
         String category = "syslog";
+        List<String> fts = List.of();
         for (Node root : roots) {
             DecoderSpec r = root.spec();
             if (!programMatches(r.programName(), program)) {
@@ -167,6 +168,7 @@ public final class OssecDecoders {
             }
             decoder = r.name();
             category = r.type() == null ? "syslog" : r.type();
+            fts = r.fts();
             int[] regexEnd = {prematchEnd};
             extract(r, log, 0, prematchEnd, regexEnd, fields);
             // Children come in sibling groups (consecutive children of one name): the first group
@@ -215,13 +217,16 @@ public final class OssecDecoders {
                     if (c.type() != null) {
                         category = c.type();
                     }
+                    if (!c.fts().isEmpty()) {
+                        fts = c.fts();
+                    }
                     break;
                 }
                 g = end;
             }
             break;
         }
-        return new OssecEvent(timestamp, location, full, log, host, program, decoder, category, fields);
+        return new OssecEvent(timestamp, location, full, log, host, program, decoder, category, fields, new MatchedLevel(), fts);
     }
 
     /** An empty {@code <program_name />} asks for a line without one; otherwise the pattern must match it. */

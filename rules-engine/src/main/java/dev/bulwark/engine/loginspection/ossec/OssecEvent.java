@@ -1,5 +1,6 @@
 package dev.bulwark.engine.loginspection.ossec;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,17 +22,19 @@ import java.util.Map;
  *                    as Wazuh keeps it per event: a frequency rule stops counting at an earlier
  *                    alert already used by a correlation of its level or above, so one burst raises
  *                    one correlation alert, not one per further line. Only {@link OssecRules#correlated} sets it.
+ * @param fts         the decoder's first-time-seen fields ({@code if_fts}), or empty
  */
 public record OssecEvent(long timestamp, String location, String fullLog, String log, String hostname, String programName,
-                         String decoder, String category, Map<String, String> fields, MatchedLevel matched) {
+                         String decoder, String category, Map<String, String> fields, MatchedLevel matched, List<String> fts) {
 
     public OssecEvent(long timestamp, String location, String fullLog, String log, String hostname, String programName,
                       String decoder, String category, Map<String, String> fields) {
-        this(timestamp, location, fullLog, log, hostname, programName, decoder, category, fields, new MatchedLevel());
+        this(timestamp, location, fullLog, log, hostname, programName, decoder, category, fields, new MatchedLevel(), List.of());
     }
 
     public OssecEvent {
         matched = matched == null ? new MatchedLevel() : matched;
+        fts = fts == null ? List.of() : List.copyOf(fts);
         // Wazuh finds fields by name without regard to case (rules write ScriptBlockId for scriptBlockId)
         java.util.TreeMap<String, String> ci = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         if (fields != null) {

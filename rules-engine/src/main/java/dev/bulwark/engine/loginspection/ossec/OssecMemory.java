@@ -33,6 +33,8 @@ public final class OssecMemory {
     public static final int MAX_PER_LIST = 8192;
     /** Entries over all lists (an alert kept under two keys counts twice). */
     public static final int MAX_ENTRIES = 200_000;
+    /** First-time-seen keys kept ({@code if_fts}); the oldest is forgotten beyond this. */
+    public static final int MAX_FTS_KEYS = 100_000;
 
     /** One remembered alert: what the correlation conditions read, and the event's matched level. */
     record Entry(long timestamp, Map<String, String> fields, String location, String user, MatchedLevel matched) {
@@ -49,6 +51,7 @@ public final class OssecMemory {
     /** Every entry in the order it was added, for dropping the oldest first. */
     private final Deque<Placed> order = new ArrayDeque<>();
     private long dropped;
+    private final java.util.LinkedHashSet<String> seen = new java.util.LinkedHashSet<>();
 
     /**
      * Remembers {@code m}'s alert under each entry of its {@code rememberAs}: {@code s:ID} or
@@ -98,6 +101,20 @@ public final class OssecMemory {
     Iterator<Entry> newestFirst(String key, String field, String value) {
         Deque<Entry> list = lists.get(new ListKey(key, field, value));
         return list == null ? Collections.emptyIterator() : list.descendingIterator();
+    }
+
+    /** {@code if_fts}: true when {@code key} was never seen by this stream (or was forgotten by the bound). */
+    boolean unseen(String key) {
+        return !seen.contains(key);
+    }
+
+    /** Records {@code key} as seen. */
+    void see(String key) {
+        if (seen.add(key) && seen.size() > MAX_FTS_KEYS) {
+            java.util.Iterator<String> oldest = seen.iterator();
+            oldest.next();
+            oldest.remove();
+        }
     }
 
     /** A correlated field of an event: a decoded field, or {@code @user} / {@code @location}. */

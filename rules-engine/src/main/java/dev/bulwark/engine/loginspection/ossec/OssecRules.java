@@ -108,6 +108,41 @@ public final class OssecRules {
         m.event().matched().set(level);
     }
 
+    /**
+     * {@code if_fts}: the values of the decoder's {@code <fts>} fields (decoder name, location,
+     * user, ...) have not been seen together before in this stream. False when the decoder names
+     * no such fields.
+     */
+    public static boolean firstTime(OssecMatch m) {
+        String key = ftsKey(m.event());
+        return key != null && m.memory() != null && m.memory().unseen(key);
+    }
+
+    /** An {@code if_fts} rule fired: its event's key is seen from now on. */
+    public static void seen(OssecMatch m) {
+        String key = ftsKey(m.event());
+        if (key != null && m.memory() != null) {
+            m.memory().see(key);
+        }
+    }
+
+    private static String ftsKey(OssecEvent e) {
+        if (e.fts().isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        for (String f : e.fts()) {
+            String v = switch (f) {
+                case "name" -> e.decoder();
+                case "location" -> e.location();
+                case "user" -> e.user();
+                default -> e.field(f);
+            };
+            b.append(v == null ? "" : v).append((char) 0);
+        }
+        return b.toString();
+    }
+
     /** {@code ignore}: the rule itself alerted within the last {@code ignoreMillis} (its alerts are remembered under {@code s:ID}). */
     public static boolean ignoring(OssecMatch m, String ruleId, long ignoreMillis) {
         if (m.memory() == null) {

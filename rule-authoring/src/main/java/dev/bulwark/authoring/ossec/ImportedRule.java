@@ -59,7 +59,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
     /** One condition: what it reads from the event, and how it tests it. */
     public record Condition(String element, Kind kind, String subject, String dialect, String pattern, boolean negate) {
 
-        public enum Kind { PATTERN, ADDRESS, EQUALS, MIN_LENGTH }
+        public enum Kind { PATTERN, ADDRESS, EQUALS, MIN_LENGTH, COMPILED }
 
         /** The same condition with a PCRE2 pattern. */
         Condition asPcre2() {
@@ -84,6 +84,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case ADDRESS -> "OssecRules.ip(" + OssecImporter.str(pattern) + ", " + value + ")";
                 case EQUALS -> value + " == " + OssecImporter.str(pattern);
                 case MIN_LENGTH -> value + ".length() >= " + Integer.parseInt(pattern);
+                case COMPILED -> "OssecRules.compiled(" + OssecImporter.str(pattern) + ", event)";
             };
         }
 
@@ -110,6 +111,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case ADDRESS -> OssecRules.ip(pattern, v);
                 case EQUALS -> pattern.equals(v);
                 case MIN_LENGTH -> v != null && v.length() >= Integer.parseInt(pattern);
+                case COMPILED -> OssecRules.compiled(pattern, e);
             };
         }
 

@@ -50,7 +50,7 @@ public final class OssecImporter {
     }
 
     /** Conditions that need correlation state the importer does not generate yet. */
-    private static final Set<String> NOT_YET = Set.of("time", "weekday", "list", "compiled_rule", "check_diff",
+    private static final Set<String> NOT_YET = Set.of("time", "weekday", "list", "check_diff",
             "global_frequency", "if_matched_regex", "same_srcgeoip", "same_dstgeoip", "different_srcgeoip", "different_dstgeoip");
     /**
      * {@code same_X}/{@code different_X}: the field each compares, as {@link OssecRules#frequent}
@@ -299,6 +299,14 @@ public final class OssecImporter {
             }
             switch (name) {
                 case "if_fts" -> firstTime = true;
+                case "compiled_rule" -> {
+                    String fn = text.trim();
+                    if (!OssecRules.COMPILED_RULES.contains(fn)) {
+                        unsupported.merge("<compiled_rule>" + fn, 1, Integer::sum);
+                        throw new Unsupported("<compiled_rule> " + fn + " is not one of " + OssecRules.COMPILED_RULES);
+                    }
+                    conditions.add(new ImportedRule.Condition(name, ImportedRule.Condition.Kind.COMPILED, "log", null, fn, false));
+                }
                 case "if_sid" -> {
                     for (String sid : text.trim().split("[,\\s]+")) {
                         if (sid.isBlank()) {

@@ -18,6 +18,13 @@ import org.kie.api.runtime.rule.RuleContext;
  */
 public final class OssecRules {
 
+    /** The built-in checks OSSEC and Wazuh ship as compiled rules ({@code <compiled_rule>}), by name. */
+    public static final java.util.Set<String> COMPILED_RULES = java.util.Set.of("comp_srcuser_dstuser", "check_id_size",
+            "comp_mswin_targetuser_calleruser_diff", "is_simple_http_request", "is_valid_crawler");
+    /** Address prefixes {@code is_valid_crawler} accepts at the start of the message (search engines' crawlers, as OSSEC lists them). */
+    private static final java.util.List<String> CRAWLERS = java.util.List.of("66.249.", "72.14.", "209.85.", "65.55.", "207.46.",
+            "74.6.", "72.30.", "67.195.");
+
     /** Parsed same_/different_ field lists, by their text. */
     private static final dev.bulwark.engine.helper.BoundedCache<String, String[]> FIELD_LISTS = new dev.bulwark.engine.helper.BoundedCache<>(1024);
 
@@ -212,6 +219,53 @@ public final class OssecRules {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code <compiled_rule>}: one of the checks OSSEC and Wazuh build in ({@link #COMPILED_RULES}).
+     * {@code is_simple_http_request}: a URL without a query (or {@code /}); {@code is_valid_crawler}:
+     * the message starts with a known crawler's address; {@code check_id_size}: an id of 10
+     * characters or more; {@code comp_srcuser_dstuser}: the two users are equal, or one is missing;
+     * {@code comp_mswin_targetuser_calleruser_diff}: Windows' target account and caller user names
+     * both present and different.
+     */
+    public static boolean compiled(String name, OssecEvent e) {
+        return switch (name) {
+            case "is_simple_http_request" -> {
+                String url = e.field("url");
+                yield url != null && (url.equals("/") || url.indexOf('?') < 0);
+            }
+            case "is_valid_crawler" -> e.log() != null && CRAWLERS.stream().anyMatch(e.log()::startsWith);
+            case "check_id_size" -> e.field("id") != null && e.field("id").length() >= 10;
+            case "comp_srcuser_dstuser" -> {
+                String src = e.field("srcuser");
+                String dst = e.field("dstuser");
+                yield src == null || dst == null || src.equals(dst);
+            }
+            case "comp_mswin_targetuser_calleruser_diff" -> {
+                String target = accountAfter(e.log(), "Target Account Name");
+                String caller = accountAfter(e.log(), "Caller User Name");
+                yield target != null && caller != null && !target.equals(caller);
+            }
+            default -> false;
+        };
+    }
+
+    /** The account name after {@code label:} in a Windows message, up to a tab or two spaces. */
+    private static String accountAfter(String log, String label) {
+        if (log == null) {
+            return null;
+        }
+        int at = log.indexOf(label);
+        int colon = at < 0 ? -1 : log.indexOf(':', at);
+        if (colon < 0) {
+            return null;
+        }
+        int end = colon + 1;
+        while (end < log.length() && log.charAt(end) != '\t' && !log.startsWith("  ", end)) {
+            end++;
+        }
+        return log.substring(colon + 1, end);
     }
 
     /** {@code same_*}: both events carry the field and it is equal. */

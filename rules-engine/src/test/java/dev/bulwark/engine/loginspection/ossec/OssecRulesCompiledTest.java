@@ -1,0 +1,48 @@
+package dev.bulwark.engine.loginspection.ossec;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The built-in checks behind {@code <compiled_rule>}, as OSSEC documents them. */
+class OssecRulesCompiledTest {
+
+    private static OssecEvent event(String log, Map<String, String> fields) {
+        return new OssecEvent(0, "x", log, log, null, null, "d", "syslog", fields);
+    }
+
+    @Test
+    void simpleHttpRequestsHaveNoQuery() {
+        assertTrue(OssecRules.compiled("is_simple_http_request", event("l", Map.of("url", "/"))));
+        assertTrue(OssecRules.compiled("is_simple_http_request", event("l", Map.of("url", "/wp-login.php"))));
+        assertFalse(OssecRules.compiled("is_simple_http_request", event("l", Map.of("url", "/index.php?id=1"))));
+        assertFalse(OssecRules.compiled("is_simple_http_request", event("l", Map.of())), "no URL, no match");
+    }
+
+    @Test
+    void crawlersAreKnownAddressPrefixes() {
+        assertTrue(OssecRules.compiled("is_valid_crawler", event("66.249.66.1 - - [x] \"GET / HTTP/1.1\"", Map.of())));
+        assertFalse(OssecRules.compiled("is_valid_crawler", event("203.0.113.9 - - [x] \"GET / HTTP/1.1\"", Map.of())));
+    }
+
+    @Test
+    void idSizeAndUsers() {
+        assertTrue(OssecRules.compiled("check_id_size", event("l", Map.of("id", "0123456789"))));
+        assertFalse(OssecRules.compiled("check_id_size", event("l", Map.of("id", "012345678"))));
+        assertTrue(OssecRules.compiled("comp_srcuser_dstuser", event("l", Map.of("srcuser", "root"))), "one missing counts as equal");
+        assertTrue(OssecRules.compiled("comp_srcuser_dstuser", event("l", Map.of("srcuser", "a", "dstuser", "a"))));
+        assertFalse(OssecRules.compiled("comp_srcuser_dstuser", event("l", Map.of("srcuser", "a", "dstuser", "b"))));
+    }
+
+    @Test
+    void windowsTargetAndCallerDiffer() {
+        String differ = "Target Account Name: alice\tTarget Domain: X\tCaller User Name: bob\tCaller Domain: X";
+        String same = "Target Account Name: alice\tCaller User Name: alice\t";
+        assertTrue(OssecRules.compiled("comp_mswin_targetuser_calleruser_diff", event(differ, Map.of())));
+        assertFalse(OssecRules.compiled("comp_mswin_targetuser_calleruser_diff", event(same, Map.of())));
+        assertFalse(OssecRules.compiled("comp_mswin_targetuser_calleruser_diff", event("Target Account Name: a", Map.of())));
+        assertFalse(OssecRules.compiled("no_such_check", event("l", Map.of())));
+    }
+}

@@ -11,8 +11,6 @@ import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import dev.bulwark.engine.loginspection.decoder.LogLineDecoder;
 import dev.bulwark.engine.policy.DrlSource;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,26 +41,14 @@ class HostileLogInputTest {
     @Test
     void everyHostileLineIsReportedAndTheRunFinishes() throws Exception {
         LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(new KnowledgeBaseCompiler().compile(List.of(new DrlSource("h.drl", RULES))).kjar(), null);
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        String prefix = "Nov 26 07:00:00 web1 ";
-        log.write((prefix + "app[1]: " + "a".repeat(1 << 20) + "!\n").getBytes(StandardCharsets.UTF_8));              // 1 MB line
-        log.write((prefix + "app[1]: " + "a".repeat(40) + "!\n").getBytes(StandardCharsets.UTF_8));                   // catastrophic for the regex
-        log.write((prefix + "sshd[2]: Failed password for ro\u0000ot from 203.0.113.1 port 22 ssh2\n").getBytes(StandardCharsets.UTF_8));
-        log.write(new byte[] {'N', 'o', 'v', ' ', '2', '6', ' ', '0', '7', ':', '0', '0', ':', '0', '0', ' ', 'w', 'e', 'b', '1', ' ',
-                's', 's', 'h', 'd', ':', ' ', (byte) 0xFF, (byte) 0xC3, (byte) 0x28, '\n'});                                  // invalid UTF-8
-        log.write((prefix + "sshd[3]: Invalid user x\rNov 26 07:00:01 web1 sshd[3]: Accepted password for root from 9.9.9.9 port 1 ssh2\n")
-                .getBytes(StandardCharsets.UTF_8));                                                                     // CR injection
-        log.write((prefix + "sshd[4]: Failed password for invalid user x from 6.6.6.6 port 22 ssh2 from 203.0.113.9 port 40000 ssh2\n")
-                .getBytes(StandardCharsets.UTF_8));                                                                     // forged address
-
         List<Finding> findings = new ArrayList<>();
         LogScanner.Stats stats = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (LogScanner scanner = new LogScanner(kb, new LogLineDecoder(), r -> findings.addAll(r.findings()))) {
-                scanner.scan(new ByteArrayInputStream(log.toByteArray()), null, null);
+                scanner.scan(new ByteArrayInputStream(HostileLines.log()), null, null);
                 return scanner.stats();
             }
         });
-        assertEquals(6, stats.lines(), "one event per line, the CR does not split one");
+        assertEquals(HostileLines.LINES, stats.lines(), "one event per line, the CR does not split one");
         assertEquals(1, stats.truncated(), "the megabyte line is cut and says so");
         List<Finding> seen = findings.stream().filter(f -> f.ruleId().equals("LI-HOS-0001")).toList();
         assertEquals(6, seen.size(), "every line is still reported");

@@ -144,4 +144,54 @@ class OssecBundleTest {
                 BundleWriter.write(6, Instant.now(), RuntimeVersions.drools(), kjar, List.of(), bad, keys), 0);
         assertTrue(assertThrows(BundleRejectedException.class, () -> KnowledgeBaseLoader.load(v2)).getMessage().contains("format 2"));
     }
+
+    @Test
+    void hostileLinesThroughImportedRulesAreReportedAndTheRunFinishes(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("hostile");
+        Files.createDirectories(t.resolve("decoders"));
+        Files.createDirectories(t.resolve("rules"));
+        Files.writeString(t.resolve("decoders/app.xml"), """
+                <decoder name="app">
+                  <program_name>^app$|^sshd$</program_name>
+                </decoder>
+                <decoder name="app-peer">
+                  <parent>app</parent>
+                  <regex>from (\\S+) port \\d+ ssh2$</regex>
+                  <order>srcip</order>
+                </decoder>
+                """);
+        Files.writeString(t.resolve("rules/app.xml"), """
+                <group name="hostile,">
+                  <rule id="300" level="3">
+                    <decoded_as>app</decoded_as>
+                    <description>every line</description>
+                  </rule>
+                  <rule id="301" level="7">
+                    <if_sid>300</if_sid>
+                    <pcre2>^(.*a){12}$</pcre2>
+                    <description>catastrophic pattern</description>
+                  </rule>
+                </group>
+                """);
+        CompiledOssecRuleset rs = CompiledOssecRuleset.read(List.of(t));
+        assertTrue(rs.problems().isEmpty(), rs.problems().toString());
+        LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(rs.compile(), null,
+                Map.of(OssecDecoderFile.ENTRY, OssecDecoderFile.write(rs.decoders().specs())));
+        List<Finding> found = new ArrayList<>();
+        LogScanner.Stats stats = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            try (LogScanner s = new LogScanner(kb, new LogLineDecoder(), r -> found.addAll(r.findings()))) {
+                s.scan(new ByteArrayInputStream(dev.bulwark.agent.loginspection.HostileLines.log()), "/var/log/app.log", null, null);
+                return s.stats();
+            }
+        });
+        assertEquals(6, stats.lines(), "one event per line, the CR does not split one");
+        assertEquals(6, found.size(), "every line raises its imported alert: " + found);
+        // the catastrophic pattern (HostileLines.CATASTROPHIC) is abandoned on the 40 a's (no match: rule 300)
+        assertEquals("OSSEC-300", found.get(1).ruleId());
+        assertEquals("203.0.113.9", found.get(5).evidence().get("srcip"), "the decoder's anchored regex finds the real peer");
+        // the CR line stays one event (counted above); which address its fields hold is the imported
+        // decoder's business, as in Wazuh: Bulwark's own sshd decoder locates the peer structurally
+        assertTrue(found.get(4).evidence().get("decoder").equals("app"), found.get(4).toString());
+        assertEquals("203.0.113.1", found.get(2).evidence().get("srcip"), "a NUL in the user does not lose the line");
+    }
 }

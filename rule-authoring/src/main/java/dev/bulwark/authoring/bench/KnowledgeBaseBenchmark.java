@@ -108,7 +108,9 @@ public final class KnowledgeBaseBenchmark implements Callable<Integer> {
 
     private static Path findAgentJar(Path dir) throws Exception {
         try (var s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("agent-.*\\.jar")).findFirst()
+            // the agent's own jar, not its test or source jars
+            return s.filter(p -> p.getFileName().toString().matches("agent-.*\\.jar") && !p.getFileName().toString().matches(".*-(tests|sources)\\.jar"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no agent jar in " + dir + "; build first (./mvnw -DskipTests verify) or pass --agent-jar"));
         }
     }

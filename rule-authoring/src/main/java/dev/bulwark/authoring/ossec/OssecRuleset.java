@@ -237,11 +237,12 @@ public final class OssecRuleset {
             switch (c.name()) {
                 case "parent" -> parent = c.text().strip();
                 case "program_name" -> program = PatternSpec.of(c, "osmatch");
-                case "prematch" -> prematch = PatternSpec.of(c, "osregex");
+                // a second <prematch> extends the first (OSSEC appends the texts); the last one's type and offset apply
+                case "prematch" -> prematch = PatternSpec.of(c, "osregex").after(prematch);
                 case "regex" -> regexes.add(PatternSpec.of(c, "osregex"));
                 // OSSEC 3.x writes the PCRE2 variants as their own elements
                 case "program_name_pcre2" -> program = PatternSpec.of(c, "pcre2").asDialect("pcre2");
-                case "prematch_pcre2" -> prematch = PatternSpec.of(c, "pcre2").asDialect("pcre2");
+                case "prematch_pcre2" -> prematch = PatternSpec.of(c, "pcre2").asDialect("pcre2").after(prematch);
                 case "pcre2" -> regexes.add(PatternSpec.of(c, "pcre2").asDialect("pcre2"));
                 case "order" -> orders.add(List.of(c.text().strip().split("\\s*,\\s*")));
                 case "plugin_decoder" -> {

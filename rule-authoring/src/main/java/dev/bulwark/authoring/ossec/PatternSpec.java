@@ -13,6 +13,11 @@ public record PatternSpec(String text, String dialect, String offset, boolean ne
         return new PatternSpec(e.text(), type, e.attribute("offset").orElse(null), "yes".equalsIgnoreCase(e.attribute("negate").orElse("no")));
     }
 
+    /** This element read after {@code earlier} of the same kind: the texts joined, this one's type, offset and negation. */
+    PatternSpec after(PatternSpec earlier) {
+        return earlier == null ? this : new PatternSpec(earlier.text() + text, dialect, offset, negate);
+    }
+
     PatternSpec asDialect(String d) {
         return new PatternSpec(text, d, offset, negate);
     }

@@ -129,13 +129,15 @@ public final class OsRegex {
 
     /**
      * The literal text an alternative demands: [0] the run right after a leading {@code ^} (or
-     * null), [1] its longest mandatory literal run of two or more characters (or null). A
-     * character followed by {@code *} is optional and ends a run; escapes other than the
-     * special-character ones end a run too.
+     * null), [1] its longest mandatory literal run of two or more characters, else its least
+     * common mandatory punctuation character (Cisco's {@code \p*\w+\s+\d*\s\d+:\d+:\d+:\s+%}
+     * demands a {@code %}, which most lines lack), or null. A character followed by {@code *} is
+     * optional and ends a run; escapes other than the special-character ones end a run too.
      */
     static String[] literals(String alt) {
         String prefix = null;
         String longest = null;
+        char single = 0;
         StringBuilder run = new StringBuilder();
         boolean anchored = alt.startsWith("^");
         boolean atStart = anchored;
@@ -171,10 +173,29 @@ public final class OsRegex {
             if (run.length() >= 2 && (longest == null || run.length() > longest.length())) {
                 longest = run.toString();
             }
+            for (int k = 0; k < run.length(); k++) {
+                if (rarity(run.charAt(k)) > rarity(single)) {
+                    single = run.charAt(k);
+                }
+            }
             run.setLength(0);
             i += width - 1;
         }
+        if (longest == null && rarity(single) > 0) {
+            longest = String.valueOf(single);
+        }
         return new String[] {prefix, longest};
+    }
+
+    /** How rarely a character occurs in log text, roughly: 0 for letters, digits, spaces (never used alone). */
+    private static int rarity(char c) {
+        if (c == 0 || Character.isLetterOrDigit(c) || Character.isWhitespace(c)) {
+            return 0;
+        }
+        if ("%#@{}[]<>\"'=&!?;|~^$()*+`".indexOf(c) >= 0) {
+            return 3;
+        }
+        return c == ':' ? 1 : 2;
     }
 
     /** Splits on every {@code |} not escaped by a backslash. */

@@ -55,6 +55,14 @@ public final class OssecDecoders {
     }
 
     private final List<Node> roots = new ArrayList<>();
+    /**
+     * For each program name seen, the roots whose {@code <program_name>} accepts it (or that have
+     * none), in load order: a line is offered only to those, instead of every root testing its
+     * program-name pattern. Bounded; a flood of distinct names only empties it.
+     */
+    private final dev.bulwark.engine.helper.BoundedCache<String, List<Node>> rootsByProgram = new dev.bulwark.engine.helper.BoundedCache<>(4096);
+    /** The roots for a line without a program name. */
+    private final List<Node> rootsWithoutProgram;
     private final List<Problem> problems = new ArrayList<>();
     private final List<DecoderSpec> used = new ArrayList<>();
 
@@ -85,6 +93,7 @@ public final class OssecDecoders {
             }
             used.add(d);
         }
+        rootsWithoutProgram = roots.stream().filter(n -> programMatches(n.spec().programName(), null)).toList();
     }
 
     private static String check(DecoderSpec d) {
@@ -151,11 +160,10 @@ public final class OssecDecoders {
         String decoder = null;
         String category = "syslog";
         List<String> fts = List.of();
-        for (Node root : roots) {
+        List<Node> candidates = program == null ? rootsWithoutProgram : rootsByProgram.get(program, k -> roots.stream()
+                .filter(n -> programMatches(n.spec().programName(), k)).toList());
+        for (Node root : candidates) {
             DecoderSpec r = root.spec();
-            if (!programMatches(r.programName(), program)) {
-                continue;
-            }
             int prematchEnd = 0;
             if (r.prematch() != null) {
                 OsRegex.Match m = r.prematch().find(log, 0);

@@ -66,7 +66,9 @@ class OsRegexTest {
         assertEquals(" type=", OsRegex.literals("^node=\\S+ type=")[1]);
         assertEquals("ab", OsRegex.literals("^abc*d")[0], "an optional character ends the prefix");
         assertEquals("(x)", OsRegex.literals("^\\(x\\)")[0]);
-        for (String[] c : new String[][] {{"^SSHD", "sshd x"}, {"^ab*c", "ac"}, {"x+y", "xxxy"}, {"(\\w+) from (\\S+)", "root FROM 1.2.3.4"},
+        assertEquals("%", OsRegex.literals("\\p*\\w+\\s+\\d*\\s\\d+:\\d+:\\d+:\\s+%")[1], "no run of two: the rarest character");
+        assertNull(OsRegex.literals("\\w+ \\d+")[1], "spaces and letters alone are no filter");
+        for (String[] c : new String[][] {{"\\p*\\w+\\s+\\d*\\s\\d+:\\d+:\\d+:\\s+%", "*Mar  1 18:48:50: %SYS-5-CONFIG_I: x"},{"^SSHD", "sshd x"}, {"^ab*c", "ac"}, {"x+y", "xxxy"}, {"(\\w+) from (\\S+)", "root FROM 1.2.3.4"},
                 {"^(abc)", "ABC"}, {"a\\.b", "a.b"}, {"^\\(x\\)$", "(x)"}}) {
             assertTrue(OsRegex.of(c[0]).matches(c[1]), c[0] + " on " + c[1]);
         }

@@ -12,9 +12,10 @@ import org.kie.api.runtime.rule.RuleContext;
  * What rules imported from OSSEC/Wazuh call: their pattern dialects, their address and group
  * tests, and the two steps of the rule tree (descend to a matching child; raise the alert where
  * the descent stopped), and the correlation tests over the stream's {@link OssecMemory}. A helper
- * type of the DRL policy; every method is total and side-effect free, except {@link #remember}
- * (adds an alert to the stream's memory) and {@link #correlated} (marks the alerts a correlation
- * used, Wazuh's per-event {@code matched} level).
+ * type of the DRL policy; every method is total and side-effect free, except the three that a
+ * generated consequence calls on the stream's own memory: {@link #remember} (adds an alert),
+ * {@link #correlated} (marks the alerts a correlation used, Wazuh's per-event {@code matched}
+ * level) and {@link #seen} (records a first-time-seen key).
  */
 public final class OssecRules {
 

@@ -237,6 +237,30 @@ public final class OssecImporter {
         }
     }
 
+    /**
+     * A rule's repeated static-field elements ({@code <url>a|</url><url>b</url>}) as the one
+     * pattern OSSEC builds by appending their texts, at the first one's place, with the last one's
+     * attributes. ({@code <match>} and {@code <regex>} stay separate conditions: joining them broke
+     * Wazuh's own negation cases.)
+     */
+    static List<XmlElement> joinRepeated(List<XmlElement> elements) {
+        Map<String, XmlElement> joined = new LinkedHashMap<>();
+        for (XmlElement e : elements) {
+            if (STATIC_FIELDS.containsKey(e.name())) {
+                joined.merge(e.name(), e, (a, b) -> new XmlElement(a.name(), b.attributes(), a.text() + b.text(), List.of(), a.file(), a.line()));
+            }
+        }
+        List<XmlElement> out = new ArrayList<>();
+        for (XmlElement e : elements) {
+            if (!STATIC_FIELDS.containsKey(e.name())) {
+                out.add(e);
+            } else if (joined.containsKey(e.name())) {
+                out.add(joined.remove(e.name()));
+            }
+        }
+        return out;
+    }
+
     private static boolean isTemplate(RuleDefinition r) {
         try {
             return r.id() != null && Integer.parseInt(r.id().trim()) < TEMPLATE_LIMIT;
@@ -268,7 +292,7 @@ public final class OssecImporter {
         Integer ifLevel = null;
         String category = "syslog";
         boolean decodedAs = false;
-        for (XmlElement c : r.conditions()) {
+        for (XmlElement c : joinRepeated(r.conditions())) {
             String name = c.name();
             if (NOT_CONDITIONS.contains(name)) {
                 continue;

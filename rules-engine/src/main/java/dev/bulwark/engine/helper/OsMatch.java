@@ -55,8 +55,17 @@ public final class OsMatch {
      */
     public static boolean containsIgnoreCase(String s, int from, String t) {
         int m = t.length();
+        if (m == 0) {
+            return from <= s.length();
+        }
+        // look for the first character (either case) before comparing the rest
+        char first = t.charAt(0);
+        char lower = Character.toLowerCase(first);
+        char upper = Character.toUpperCase(first);
         for (int i = Math.max(0, from), last = s.length() - m; i <= last; i++) {
-            if (s.regionMatches(true, i, t, 0, m)) {
+            char c = s.charAt(i);
+            if ((c == lower || c == upper || c == first || Character.toLowerCase(c) == lower || Character.toUpperCase(c) == upper)
+                    && s.regionMatches(true, i, t, 0, m)) {
                 return true;
             }
         }

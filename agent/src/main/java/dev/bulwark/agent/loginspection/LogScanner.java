@@ -3,7 +3,6 @@ package dev.bulwark.agent.loginspection;
 import dev.bulwark.engine.Finding;
 import dev.bulwark.engine.evaluation.EvaluationResult;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
-import dev.bulwark.engine.evaluation.RuleFailure;
 import dev.bulwark.engine.evaluation.StreamSession;
 import dev.bulwark.engine.loginspection.LogEvent;
 import dev.bulwark.engine.loginspection.decoder.LogLineDecoder;
@@ -144,23 +143,19 @@ public final class LogScanner implements AutoCloseable {
      * arrival order, each at its own time (the sanitised, bounded line Bulwark's decoder kept).
      */
     private EvaluationResult withImported(EvaluationResult own) {
-        List<Finding> found = new ArrayList<>(own.findings());
-        List<RuleFailure> failures = new ArrayList<>(own.failures());
-        int fired = own.rulesFired();
+        List<EvaluationResult> parts = new ArrayList<>(batch.size() + 1);
+        parts.add(own);
         for (int i = 0; i < batch.size(); i++) {
             LogEvent e = batch.get(i);
             OssecEvent oe = ossec.decode(e.raw(), locations.get(i), e.timestamp());
-            EvaluationResult o = session.insert(List.of(OssecMatch.root(oe, ossecMemory)), false);
-            fired += o.rulesFired();
-            failures.addAll(o.failures());
-            for (Finding f : o.findings()) {
-                String level = f.evidence().get("ossec.level");
-                if (level == null || Integer.parseInt(level) >= ossecAlertLevel) {
-                    found.add(f);
-                }
-            }
+            parts.add(session.insert(List.of(OssecMatch.root(oe, ossecMemory)), false));
         }
-        return new EvaluationResult(found, own.verdicts(), own.assignments(), fired, failures);
+        EvaluationResult all = EvaluationResult.merge(parts);
+        List<Finding> reported = all.findings().stream().filter(f -> {
+            String level = f.evidence().get("ossec.level");
+            return level == null || Integer.parseInt(level) >= ossecAlertLevel;
+        }).toList();
+        return new EvaluationResult(reported, all.verdicts(), all.assignments(), all.rulesFired(), all.failures());
     }
 
     public Stats stats() {

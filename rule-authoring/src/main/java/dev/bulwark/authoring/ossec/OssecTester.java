@@ -61,15 +61,7 @@ public final class OssecTester implements AutoCloseable {
         }
         EvaluationResult r = session.insert(List.of(OssecMatch.root(event, memory)), false);
         Finding alert = r.findings().stream().filter(f -> f.evidence().containsKey("ossec.rule")).reduce((a, b) -> b).orElse(null);
-        return new Outcome(event, alert, own == null ? r : merged(own, r));
-    }
-
-    private static EvaluationResult merged(EvaluationResult a, EvaluationResult b) {
-        List<dev.bulwark.engine.Finding> findings = new java.util.ArrayList<>(a.findings());
-        findings.addAll(b.findings());
-        List<dev.bulwark.engine.evaluation.RuleFailure> failures = new java.util.ArrayList<>(a.failures());
-        failures.addAll(b.failures());
-        return new EvaluationResult(findings, b.verdicts(), b.assignments(), a.rulesFired() + b.rulesFired(), failures);
+        return new Outcome(event, alert, own == null ? r : EvaluationResult.merge(List.of(own, r)));
     }
 
     /** Forgets all state: the next line is judged on its own. */

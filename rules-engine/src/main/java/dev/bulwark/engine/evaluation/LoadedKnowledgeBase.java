@@ -22,13 +22,11 @@ public final class LoadedKnowledgeBase {
     private final BundleManifest manifest;
     private final Map<String, RuleMetadata> rules = new LinkedHashMap<>();
     private final RuleStatistics statistics = new RuleStatistics();
-    private final Map<String, byte[]> data;
     private final OssecDecoders ossecDecoders;
 
-    LoadedKnowledgeBase(KieBase kieBase, BundleManifest manifest, Map<String, byte[]> data, OssecDecoders ossecDecoders) {
+    LoadedKnowledgeBase(KieBase kieBase, BundleManifest manifest, OssecDecoders ossecDecoders) {
         this.kieBase = kieBase;
         this.manifest = manifest;
-        this.data = Map.copyOf(data);
         this.ossecDecoders = ossecDecoders;
         for (KiePackage pkg : kieBase.getKiePackages()) {
             for (Rule rule : pkg.getRules()) {
@@ -41,11 +39,6 @@ public final class LoadedKnowledgeBase {
     /** The manifest of the bundle this was loaded from, or empty for a knowledge base compiled in process. */
     public Optional<BundleManifest> manifest() {
         return Optional.ofNullable(manifest);
-    }
-
-    /** The bundle's data files by name below {@code data/} (empty for a knowledge base compiled in process). */
-    public Map<String, byte[]> data() {
-        return data;
     }
 
     /**

@@ -95,7 +95,7 @@ public final class StreamSession implements AutoCloseable {
                 }
             }
         }
-        return merge(parts);
+        return EvaluationResult.merge(parts);
     }
 
     /** Moves a pseudo clock forward to {@code epochMillis}, expiring events and firing what that triggers. */
@@ -127,29 +127,6 @@ public final class StreamSession implements AutoCloseable {
         SessionPseudoClock pseudo = session.getSessionClock();
         pseudo.advanceTime(ts - pseudo.getCurrentTime(), TimeUnit.MILLISECONDS);
         now = ts;
-    }
-
-    private static EvaluationResult merge(List<EvaluationResult> parts) {
-        List<EvaluationResult> nonEmpty = parts.stream().filter(p -> p.rulesFired() > 0 || !p.isEmpty() || !p.failures().isEmpty()).toList();
-        if (nonEmpty.isEmpty()) {
-            return EvaluationResult.EMPTY;
-        }
-        if (nonEmpty.size() == 1) {
-            return nonEmpty.get(0);
-        }
-        List<dev.bulwark.engine.Finding> f = new ArrayList<>();
-        List<dev.bulwark.engine.Verdict> v = new ArrayList<>();
-        List<dev.bulwark.engine.recommendation.RuleAssignment> a = new ArrayList<>();
-        List<RuleFailure> failed = new ArrayList<>();
-        int fired = 0;
-        for (EvaluationResult p : nonEmpty) {
-            f.addAll(p.findings());
-            v.addAll(p.verdicts());
-            a.addAll(p.assignments());
-            failed.addAll(p.failures());
-            fired += p.rulesFired();
-        }
-        return new EvaluationResult(f, v, a, fired, failed);
     }
 
     @Override

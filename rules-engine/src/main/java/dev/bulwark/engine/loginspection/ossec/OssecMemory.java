@@ -50,7 +50,6 @@ public final class OssecMemory {
     private final Map<ListKey, Deque<Entry>> lists = new HashMap<>();
     /** Every entry in the order it was added, for dropping the oldest first. */
     private final Deque<Placed> order = new ArrayDeque<>();
-    private long dropped;
     private final java.util.LinkedHashSet<String> seen = new java.util.LinkedHashSet<>();
 
     /**
@@ -81,7 +80,6 @@ public final class OssecMemory {
             order.addLast(new Placed(list, key, entry));
             if (list.size() > MAX_PER_LIST) {
                 list.removeFirst();
-                dropped++;
             }
         }
         // drop what is too old for any window, and the oldest beyond the bound
@@ -89,7 +87,6 @@ public final class OssecMemory {
             Placed p = order.removeFirst();
             if (p.list().peekFirst() == p.entry()) {
                 p.list().removeFirst();
-                dropped++;
             }
             if (p.list().isEmpty()) {
                 lists.remove(p.key(), p.list());
@@ -137,10 +134,5 @@ public final class OssecMemory {
     /** Alerts remembered now, over all lists (an alert under two keys counts twice). */
     public int size() {
         return order.size();
-    }
-
-    /** Alerts that left a list by age or by a bound. */
-    public long dropped() {
-        return dropped;
     }
 }

@@ -40,12 +40,7 @@ public final class OssecRules {
         if (value == null) {
             return false;
         }
-        boolean hit = switch (dialect) {
-            case "osmatch" -> dev.bulwark.engine.helper.OsMatch.find(pattern, value);
-            case "pcre2" -> PatternRef.Pcre2.of(pattern).find(value, 0) != null;
-            default -> OsRegex.of(pattern).find(value, 0) != null;
-        };
-        return hit != negate;
+        return (PatternRef.find(dialect, pattern, value, 0) != null) != negate;
     }
 
     /**

@@ -34,6 +34,11 @@ public record PatternRef(String text, String dialect, String offset, boolean neg
 
     /** Matches {@code subject} from {@code from}; null when it does not match (negation is the caller's). */
     public OsRegex.Match find(String subject, int from) {
+        return find(dialect, text, subject, from);
+    }
+
+    /** {@code text} in {@code dialect} matched against {@code subject} from {@code from}; null when it does not match. */
+    static OsRegex.Match find(String dialect, String text, String subject, int from) {
         if (subject == null) {
             return null;
         }

@@ -152,14 +152,7 @@ class DefaultBundleOnAgentRuntimeTest {
 
     /** Runs the agent's main class in a new JVM whose classpath is the agent jar and target/lib, nothing else. */
     static Result agent(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-cp");
-        cmd.add(AGENT_JAR + java.io.File.pathSeparator + AGENT_LIB + "/*");
-        cmd.add("dev.bulwark.agent.AgentMain");
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("CLASSPATH");
+        ProcessBuilder pb = agentProcess(args);
         Process p = pb.start();
         p.getOutputStream().close();
         var err = p.getErrorStream();
@@ -167,8 +160,22 @@ class DefaultBundleOnAgentRuntimeTest {
         byte[] stderr = err.readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IllegalStateException("agent did not finish: " + cmd);
+            throw new IllegalStateException("agent did not finish: " + pb.command());
         }
         return new Result(p.exitValue(), new String(stdout, StandardCharsets.UTF_8), new String(stderr, StandardCharsets.UTF_8));
+    }
+
+    /** The agent's main class in a new JVM as bin/bulwark-agent starts it, not yet started. */
+    static ProcessBuilder agentProcess(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-cp");
+        cmd.add(AGENT_JAR + java.io.File.pathSeparator + AGENT_LIB + "/*");
+        cmd.add("dev.bulwark.agent.AgentMain");
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("CLASSPATH");
+        return pb;
     }
 }

@@ -2,6 +2,7 @@ package dev.bulwark.engine.build;
 
 import dev.bulwark.engine.ProtectionModule;
 import dev.bulwark.engine.RuleMetadata;
+import dev.bulwark.engine.integrity.MonitorSpec;
 import dev.bulwark.engine.Severity;
 import dev.bulwark.engine.policy.DrlPolicy;
 import dev.bulwark.engine.policy.DrlSource;
@@ -122,6 +123,17 @@ public final class KnowledgeBaseCompiler {
                 } catch (IllegalArgumentException e) {
                     problems.add(RuleProblem.error(md.severity() == null ? Kind.MISSING_METADATA : Kind.INVALID_METADATA, md.id(), path, line, col,
                             "@severity: " + e.getMessage()));
+                }
+                if (values.containsKey(MonitorSpec.MONITOR)) {
+                    try {
+                        MonitorSpec.fromAnnotations(md.id(), values);
+                        if (!"integrity".equals(md.module())) {
+                            problems.add(RuleProblem.error(Kind.INVALID_METADATA, md.id(), path, line, col,
+                                    "@monitor belongs on integrity rules (@module(\"integrity\"))"));
+                        }
+                    } catch (IllegalArgumentException e) {
+                        problems.add(RuleProblem.error(Kind.INVALID_METADATA, md.id(), path, line, col, e.getMessage()));
+                    }
                 }
                 if (md.cvss() != null && (md.cvss() < 0 || md.cvss() > 10)) {
                     problems.add(RuleProblem.error(Kind.INVALID_METADATA, md.id(), path, line, col, "@cvss must be from 0.0 to 10.0"));

@@ -4,7 +4,11 @@ import dev.bulwark.engine.RuleMetadata;
 import dev.bulwark.engine.bundle.BundleManifest;
 import dev.bulwark.engine.loginspection.ossec.OssecDecoderFile;
 import dev.bulwark.engine.loginspection.ossec.OssecDecoders;
+import dev.bulwark.engine.ProtectionModule;
+import dev.bulwark.engine.integrity.MonitorSpec;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +27,7 @@ public final class LoadedKnowledgeBase {
     private final Map<String, RuleMetadata> rules = new LinkedHashMap<>();
     private final RuleStatistics statistics = new RuleStatistics();
     private final OssecDecoders ossecDecoders;
+    private final List<MonitorSpec> monitorSpecs = new ArrayList<>();
 
     LoadedKnowledgeBase(KieBase kieBase, BundleManifest manifest, OssecDecoders ossecDecoders) {
         this.kieBase = kieBase;
@@ -32,6 +37,13 @@ public final class LoadedKnowledgeBase {
             for (Rule rule : pkg.getRules()) {
                 RuleMetadata md = RuleMetadata.of(rule);
                 rules.put(md.id() == null ? pkg.getName() + "." + rule.getName() : md.id(), md);
+                if (ProtectionModule.INTEGRITY.id().equals(md.module())) {
+                    try {
+                        MonitorSpec.fromAnnotations(md.id(), rule.getMetaData()).ifPresent(monitorSpecs::add);
+                    } catch (IllegalArgumentException e) {
+                        // The compiler refuses such rules; a bundle built elsewhere still loads, without the set.
+                    }
+                }
             }
         }
     }
@@ -47,6 +59,11 @@ public final class LoadedKnowledgeBase {
      */
     public Optional<OssecDecoders> ossecDecoders() {
         return Optional.ofNullable(ossecDecoders);
+    }
+
+    /** What the integrity rules of this knowledge base ask to monitor ({@code @monitor}), in rule order. */
+    public List<MonitorSpec> monitorSpecs() {
+        return List.copyOf(monitorSpecs);
     }
 
     public long version() {

@@ -50,4 +50,23 @@ class KnowledgeBaseCompilerTest {
                 + "when LogEvent( noSuchField == \"x\" ) then end");
         assertTrue(p.stream().anyMatch(x -> x.kind() == Kind.COMPILE_ERROR && x.path().equals("test/rules0.drl")), p.toString());
     }
+
+    @Test
+    void aMonitorSpecThatDoesNotParseIsABuildErrorNamingTheRule() {
+        String fim = """
+                package rules.fim;
+                import dev.bulwark.engine.integrity.FileChange;
+                rule "r" @id("IM-X-0001") @title("t") @module("integrity") @severity("low")
+                    @monitor("etc/relative, /ok/**") @attributes("sha256,colour")
+                when FileChange( expected == false ) then end
+                """;
+        List<RuleProblem> p = problems(fim.replace("sha256,colour", "STANDARD"));
+        assertEquals(1, p.size(), p.toString());
+        assertEquals(Kind.INVALID_METADATA, p.get(0).kind());
+        assertTrue(p.get(0).message().contains("'etc/relative' is not absolute"), p.get(0).message());
+        List<RuleProblem> attrs = problems(fim.replace("etc/relative", "/etc/ok"));
+        assertTrue(attrs.get(0).message().contains("unknown attribute 'colour'"), attrs.get(0).message());
+        List<RuleProblem> module = problems(fim.replace("etc/relative", "/etc/ok").replace("sha256,colour", "STANDARD").replace("\"integrity\"", "\"loginspection\""));
+        assertTrue(module.get(0).message().contains("@monitor belongs on integrity rules"), module.toString());
+    }
 }

@@ -1,0 +1,485 @@
+package dev.bulwark.agent.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.integrity.BaselineFile;
+import dev.bulwark.agent.integrity.ChangeRating;
+import dev.bulwark.agent.integrity.ExpectedChanges;
+import dev.bulwark.agent.integrity.FileEntry;
+import dev.bulwark.agent.integrity.IntegrityScan;
+import dev.bulwark.agent.integrity.MonitorPlan;
+import dev.bulwark.agent.integrity.PackageManagerEvidence;
+import dev.bulwark.agent.report.ResultJson;
+import dev.bulwark.agent.store.AgentStateStore;
+import dev.bulwark.agent.store.AtomicFiles;
+import dev.bulwark.engine.Finding;
+import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import dev.bulwark.engine.integrity.FileAttribute;
+import dev.bulwark.engine.integrity.FileChange;
+import dev.bulwark.engine.integrity.FileState;
+import dev.bulwark.engine.integrity.MonitorSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bulwark-agent fim}: file integrity monitoring from the command line. */
+@Command(name = "fim", mixinStandardHelpOptions = true,
+        description = {"File integrity monitoring: build a baseline, check the file system against it, show differences.",
+                "What is monitored: --path trees (standard attributes), --policy (the installed knowledge base's @monitor rules),",
+                "or, with neither, what the baseline was built for."},
+        subcommands = {FimCommand.Baseline.class, FimCommand.Check.class, FimCommand.Diff.class, FimCommand.Maintenance.class},
+        footer = {"", "Exit codes: 0 nothing changed, 1 changes found, 3 bundle refused, 4 state error (no or damaged baseline), 64 usage."})
+final class FimCommand implements Runnable {
+
+    static final String BASELINE_FILE = "baseline.fim";
+    static final String MAINTENANCE_FILE = "maintenance-until";
+    private static final int RATE_BATCH = 512;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Where the baseline lives and what to monitor; shared by every subcommand. */
+    static class Scope {
+        @CommandLine.Mixin
+        AgentCommand.StateOption state;
+        @CommandLine.Mixin
+        AgentCommand.KnowledgeBaseSource source;
+        @Option(names = "--path", paramLabel = "DIR", description = "monitor this tree with the standard attributes (repeatable)")
+        List<String> paths = new ArrayList<>();
+        @Option(names = "--exclude", paramLabel = "GLOB", description = "leave out paths matching this glob, with --path (repeatable; ** crosses directories)")
+        List<String> excludes = new ArrayList<>();
+        @Option(names = "--attributes", paramLabel = "LIST", defaultValue = "STANDARD",
+                description = "with --path: attributes to record (STANDARD, CONTENT, PERMISSIONS, GROWING or names such as sha256,mode; -name removes one; default: ${DEFAULT-VALUE})")
+        String attributes;
+        @Option(names = "--policy", description = "monitor what the installed knowledge base's integrity rules ask (@monitor)")
+        boolean policy;
+        @Option(names = "--store", paramLabel = "DIR", description = "where the baseline lives (default: the agent state's fim/ folder)")
+        Path store;
+        @Option(names = "--threads", paramLabel = "N", description = "threads hashing in parallel (default: the number of CPUs)")
+        int threads = Runtime.getRuntime().availableProcessors();
+        @Option(names = "--json", description = "one JSON object per change")
+        boolean json;
+
+        Path storeDir() {
+            return store != null ? store : state.store().root().resolve("fim");
+        }
+
+        Path baseline() {
+            return storeDir().resolve(BASELINE_FILE);
+        }
+
+        /** The knowledge base that rates changes, or {@code null} (with a note on stderr) when none can be loaded. */
+        LoadedKnowledgeBase knowledgeBase(boolean required) throws AgentCommand.KnowledgeBaseUnavailable {
+            AgentStateStore s = state.store();
+            if (required || source.bundle != null) {
+                return source.require(s);
+            }
+            try {
+                return source.load(s);
+            } catch (Exception e) {
+                System.err.println("note: changes are reported without rules (" + e.getMessage() + ")");
+                return null;
+            }
+        }
+
+        /** The plan from --path, --policy, or the baseline's own. */
+        MonitorPlan plan(LoadedKnowledgeBase kb, BaselineFile.Reader existing) throws IOException, CommandLine.ParameterException {
+            if (!paths.isEmpty() && policy) {
+                throw new IllegalArgumentException("give --path or --policy, not both");
+            }
+            if (!paths.isEmpty()) {
+                Set<FileAttribute> attrs = FileAttribute.parse(attributes);
+                List<MonitorSpec> specs = new ArrayList<>();
+                for (String p : paths) {
+                    String abs = dev.bulwark.agent.integrity.RawPaths.display(dev.bulwark.agent.integrity.RawPaths.of(p));
+                    specs.add(new MonitorSpec("path:" + abs, List.of(abs), excludes, attrs, -1, false));
+                }
+                return new MonitorPlan(specs);
+            }
+            if (policy) {
+                if (kb == null || kb.monitorSpecs().isEmpty()) {
+                    throw new IllegalArgumentException("the installed knowledge base has no integrity rule with @monitor; give --path DIR");
+                }
+                return new MonitorPlan(kb.monitorSpecs());
+            }
+            if (existing != null) {
+                return MonitorPlan.fromJson(existing.planJson());
+            }
+            throw new IllegalArgumentException("nothing to monitor: give --path DIR or --policy (no baseline in " + storeDir() + " to take a plan from)");
+        }
+
+        BaselineFile.Reader openExisting(boolean required) throws IOException {
+            Path f = baseline();
+            if (!Files.exists(f)) {
+                if (required) {
+                    throw new NoBaseline(f);
+                }
+                return null;
+            }
+            return new BaselineFile.Reader(f);
+        }
+
+        ExpectedChanges expected() throws IOException {
+            return PackageManagerEvidence.system(maintenanceUntil(storeDir()));
+        }
+    }
+
+    static final class NoBaseline extends IOException {
+        NoBaseline(Path f) {
+            super("no baseline at " + f + "; build one with 'bulwark-agent fim baseline --path DIR' (or --policy)");
+        }
+    }
+
+    /** Rates and prints changes in batches; counts them. */
+    static final class Printer implements IntegrityScan.Listener {
+        private final PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+        private final ChangeRating rating;
+        private final boolean json;
+        private final boolean tty;
+        private final long expectedEntries;
+        private final long started = System.nanoTime();
+        private final List<IntegrityScan.Change> batch = new ArrayList<>();
+        private long warnings;
+        private boolean progressShown;
+
+        Printer(LoadedKnowledgeBase kb, boolean json, long expectedEntries) {
+            this.rating = new ChangeRating(kb);
+            this.json = json;
+            this.tty = System.console() != null && !json;
+            this.expectedEntries = expectedEntries;
+        }
+
+        @Override
+        public void change(IntegrityScan.Change change) {
+            batch.add(change);
+            if (batch.size() >= RATE_BATCH) {
+                flush();
+            }
+        }
+
+        @Override
+        public void progress(long entries, long bytesHashed) {
+            if (!tty) {
+                return;
+            }
+            double secs = Math.max((System.nanoTime() - started) / 1e9, 1e-9);
+            int width = 30;
+            String bar = expectedEntries > 0
+                    ? "[" + "#".repeat((int) Math.min(width, width * entries / expectedEntries))
+                        + " ".repeat(width - (int) Math.min(width, width * entries / expectedEntries)) + "] "
+                        + Math.min(100, 100 * entries / expectedEntries) + "% "
+                    : "";
+            System.err.printf("\r%s%,d entries, %,.0f MB hashed, %,.0f entries/s", bar, entries, bytesHashed / 1e6, entries / secs);
+            progressShown = true;
+        }
+
+        @Override
+        public void warning(String path, String problem) {
+            warnings++;
+            clearProgress();
+            if (warnings <= 20) {
+                System.err.println("warning: " + path + ": " + problem);
+            } else if (warnings == 21) {
+                System.err.println("warning: more entries could not be read; the summary counts them");
+            }
+        }
+
+        private void clearProgress() {
+            if (progressShown) {
+                System.err.print("\r\033[K");
+                progressShown = false;
+            }
+        }
+
+        void flush() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            clearProgress();
+            for (ChangeRating.Rated r : rating.rate(batch)) {
+                out.println(json ? json(r).toString() : text(r));
+            }
+            for (var f : rating.lastFailures()) {
+                System.err.printf("rule %s failed: %s%n", f.ruleId(), f.error());
+            }
+            out.flush();
+            batch.clear();
+        }
+
+        void finish(IntegrityScan.Summary s, String what) {
+            flush();
+            clearProgress();
+            double secs = s.nanos() / 1e9;
+            System.err.printf("%s %,d entries in %.2f s (%,d files hashed, %,.1f MB, %,d hashes reused)%s%s%n", what, s.entries(), secs,
+                    s.hashed(), s.bytesHashed() / 1e6, s.hashesReused(),
+                    s.changes() == 0 && !what.startsWith("baseline") ? ": no change"
+                            : what.startsWith("baseline") ? "" : String.format(": %,d created, %,d modified, %,d deleted, %,d renamed",
+                            s.created(), s.modified(), s.deleted(), s.renamed()),
+                    s.warnings() == 0 ? "" : String.format("; %,d entries could not be fully read", s.warnings()));
+        }
+    }
+
+    static ObjectNode json(ChangeRating.Rated r) {
+        FileChange c = r.change().fact();
+        ObjectNode n = ResultJson.MAPPER.createObjectNode();
+        n.put("entity", "file");
+        n.put("path", c.path());
+        n.put("change", c.kind().name().toLowerCase(Locale.ROOT));
+        n.set("attributes", ResultJson.MAPPER.valueToTree(c.changedAttributes()));
+        n.set("before", c.before() == null ? null : ResultJson.MAPPER.valueToTree(c.before()));
+        n.set("after", c.after() == null ? null : ResultJson.MAPPER.valueToTree(c.after()));
+        n.put("expected", c.expected());
+        if (r.change().expectedBecause() != null) {
+            n.put("expectedBecause", r.change().expectedBecause());
+        }
+        n.put("severity", r.severity() == null ? null : r.severity().label());
+        n.put("ruleId", r.findings().isEmpty() ? null : r.findings().getFirst().ruleId());
+        ArrayNode fs = n.putArray("findings");
+        for (Finding f : r.findings()) {
+            fs.add(ResultJson.of(f));
+        }
+        return n;
+    }
+
+    static String text(ChangeRating.Rated r) {
+        FileChange c = r.change().fact();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-8s %s", c.kind().name().toLowerCase(Locale.ROOT), c.path()));
+        if (c.kind() == dev.bulwark.engine.integrity.ChangeKind.RENAMED) {
+            sb.append("  (from ").append(c.before().path()).append(')');
+        }
+        if (!c.changedAttributes().isEmpty()) {
+            sb.append("  [").append(String.join(",", c.changedAttributes())).append(']');
+        }
+        if (r.findings().isEmpty()) {
+            sb.append(c.expected() ? "  expected: " + r.change().expectedBecause() : "  (no rule rates this change)");
+        } else {
+            Finding top = r.findings().getFirst();
+            sb.append("  ").append(top.severity().label()).append(' ').append(top.ruleId()).append(": ").append(top.message());
+        }
+        if (c.before() != null && c.after() != null) {
+            for (String a : c.changedAttributes()) {
+                if (!a.equals("path")) {
+                    sb.append("\n    ").append(a).append(": ").append(value(c.before(), a)).append(" -> ").append(value(c.after(), a));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String value(FileState s, String attribute) {
+        return switch (attribute) {
+            case "type" -> s.type();
+            case "sha256" -> s.sha256();
+            case "size" -> Long.toString(s.size());
+            case "mode" -> String.format("%04o", s.mode());
+            case "uid" -> Integer.toString(s.uid());
+            case "gid" -> Integer.toString(s.gid());
+            case "owner" -> s.owner();
+            case "group" -> s.group();
+            case "mtime" -> Instant.ofEpochSecond(0, s.mtime()).toString();
+            case "ctime" -> Instant.ofEpochSecond(0, s.ctime()).toString();
+            case "inode" -> Long.toString(s.inode());
+            case "links" -> Integer.toString(s.linkCount());
+            case "target" -> s.linkTarget();
+            case "xattrs" -> s.xattrs().toString();
+            case "acl" -> s.acl();
+            default -> "?";
+        };
+    }
+
+    static Instant maintenanceUntil(Path storeDir) throws IOException {
+        Path f = storeDir.resolve(MAINTENANCE_FILE);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        String text = Files.readString(f, StandardCharsets.US_ASCII).trim();
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IOException(f + " is corrupt ('" + text + "'); end the window with 'bulwark-agent fim maintenance --end'");
+        }
+    }
+
+    /** Runs one pass and prints it; used by baseline, check and diff. */
+    static int pass(Scope scope, boolean compare, boolean update, String onlyPackage) throws Exception {
+        try (java.nio.channels.FileChannel lock = BaselineFile.lock(scope.storeDir())) {
+            return lockedPass(scope, compare, update, onlyPackage);
+        }
+    }
+
+    private static int lockedPass(Scope scope, boolean compare, boolean update, String onlyPackage) throws Exception {
+        BaselineFile.Reader old = compare ? scope.openExisting(true) : null;
+        try {
+            LoadedKnowledgeBase kb = scope.knowledgeBase(scope.policy);
+            MonitorPlan oldPlan = old == null ? null : MonitorPlan.fromJson(old.planJson());
+            MonitorPlan plan = scope.plan(kb, old);
+            if (oldPlan != null && !oldPlan.toJson().equals(plan.toJson())) {
+                System.err.println("note: the plan changed from '" + oldPlan.describe() + "' to '" + plan.describe()
+                        + "': newly covered paths join the baseline without being reported, paths no longer covered leave it");
+            }
+            ExpectedChanges expected = scope.expected();
+            Predicate<String> inScope = p -> true;
+            if (onlyPackage != null) {
+                Set<String> files = PackageManagerEvidence.packageFiles(Path.of("/var/lib/dpkg/info"), onlyPackage);
+                inScope = files::contains;
+                expected = (b, a) -> "baseline rebuilt for package " + onlyPackage;
+            }
+            Printer printer = new Printer(kb, scope.json, old == null ? -1 : old.count());
+            IntegrityScan.Summary summary;
+            if (update) {
+                try (BaselineFile.Writer out = new BaselineFile.Writer(scope.baseline(), plan.toJson())) {
+                    summary = new IntegrityScan(plan, scope.threads, expected).run(old, oldPlan, out, inScope, printer);
+                    printer.flush();
+                    out.commit();
+                }
+            } else {
+                summary = new IntegrityScan(plan, scope.threads, expected).run(old, oldPlan, null, inScope, printer);
+            }
+            printer.finish(summary, !compare ? "baseline of" : onlyPackage != null ? "baseline of package " + onlyPackage + ":" : "checked");
+            if (!compare) {
+                System.err.println("baseline written to " + scope.baseline());
+            }
+            return compare && summary.changes() > 0 ? ExitCodes.RESULTS : ExitCodes.OK;
+        } finally {
+            if (old != null) {
+                old.close();
+            }
+        }
+    }
+
+    static int guarded(Callable<Integer> body) throws Exception {
+        try {
+            return body.call();
+        } catch (IOException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.STATE_ERROR;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (AgentCommand.KnowledgeBaseUnavailable e) {
+            System.err.println(e.getMessage());
+            return e.exitCode();
+        }
+    }
+
+    @Command(name = "baseline", mixinStandardHelpOptions = true,
+            description = {"Record the monitored trees (hashing every file) as the new baseline. Written atomically: an interrupted run leaves the old one.",
+                    "--package NAME rebuilds only the files that dpkg package installed, printing what changed for them."})
+    static final class Baseline implements Callable<Integer> {
+        @CommandLine.Mixin
+        Scope scope;
+        @Option(names = "--package", paramLabel = "NAME", description = "rebuild only the entries of this installed package")
+        String pkg;
+
+        @Override
+        public Integer call() throws Exception {
+            return guarded(() -> {
+                int rc = pass(scope, pkg != null, true, pkg);
+                return pkg != null ? ExitCodes.OK : rc;
+            });
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Compare the file system with the baseline, print each change once with the rules' rating, then let the baseline follow.",
+                    "Content is read again only where inode, size, mtime or ctime changed."})
+    static final class Check implements Callable<Integer> {
+        @CommandLine.Mixin
+        Scope scope;
+        @Option(names = "--no-update", description = "leave the baseline as it is (changes are reported again next time)")
+        boolean noUpdate;
+
+        @Override
+        public Integer call() throws Exception {
+            return guarded(() -> pass(scope, true, !noUpdate, null));
+        }
+    }
+
+    @Command(name = "diff", mixinStandardHelpOptions = true,
+            description = "Show what differs from the baseline without changing it.")
+    static final class Diff implements Callable<Integer> {
+        @CommandLine.Mixin
+        Scope scope;
+
+        @Override
+        public Integer call() throws Exception {
+            return guarded(() -> pass(scope, true, false, null));
+        }
+    }
+
+    @Command(name = "maintenance", mixinStandardHelpOptions = true,
+            description = "Open or end a maintenance window: changes found while it is open are marked expected and the baseline follows them.")
+    static final class Maintenance implements Callable<Integer> {
+        @CommandLine.Mixin
+        AgentCommand.StateOption state;
+        @Option(names = "--store", paramLabel = "DIR", description = "where the baseline lives (default: the agent state's fim/ folder)")
+        Path store;
+        @Option(names = "--for", paramLabel = "DURATION", description = "open a window this long (ISO-8601 like PT2H, or 90m, 2h)")
+        String duration;
+        @Option(names = "--end", description = "end the open window now")
+        boolean end;
+
+        @Override
+        public Integer call() throws IOException {
+            Path dir = store != null ? store : state.store().root().resolve("fim");
+            if (end == (duration != null)) {
+                System.err.println("give --for DURATION or --end");
+                return ExitCodes.USAGE;
+            }
+            if (end) {
+                Files.deleteIfExists(dir.resolve(MAINTENANCE_FILE));
+                System.out.println("maintenance window ended");
+                return ExitCodes.OK;
+            }
+            Duration d;
+            try {
+                d = parseDuration(duration);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            Instant until = Instant.now().plus(d);
+            AtomicFiles.write(dir.resolve(MAINTENANCE_FILE), (until + "\n").getBytes(StandardCharsets.US_ASCII));
+            System.out.println("maintenance window open until " + until);
+            return ExitCodes.OK;
+        }
+    }
+
+    static Duration parseDuration(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("p")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("duration '" + s + "' is not understood; write 90m, 2h, 1d or PT2H");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.bulwark.agent.integrity;
+
+import dev.bulwark.engine.Finding;
+import dev.bulwark.engine.Severity;
+import dev.bulwark.engine.evaluation.EvaluationResult;
+import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import dev.bulwark.engine.evaluation.RuleFailure;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Asks the integrity rules what each change means: each {@code FileChange} goes into the knowledge
+ * base and comes back with the findings whose explanation matched it, so the severity, message
+ * and rule id of a change are the rules' decision, never the collector's.
+ */
+public final class ChangeRating {
+
+    /** A change with what the rules said about it; {@code severity} is the highest finding's, or {@code null}. */
+    public record Rated(IntegrityScan.Change change, List<Finding> findings) {
+        public Severity severity() {
+            return findings.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(null);
+        }
+    }
+
+    private final LoadedKnowledgeBase kb;
+    private List<RuleFailure> lastFailures = List.of();
+
+    /** @param kb the knowledge base, or {@code null}: changes are reported without a rating */
+    public ChangeRating(LoadedKnowledgeBase kb) {
+        this.kb = kb;
+    }
+
+    public List<Rated> rate(List<IntegrityScan.Change> changes) {
+        Map<Object, List<Finding>> byFact = new IdentityHashMap<>();
+        lastFailures = List.of();
+        if (kb != null && !changes.isEmpty()) {
+            EvaluationResult r = kb.evaluate(changes.stream().map(IntegrityScan.Change::fact).toList());
+            for (Finding f : r.findings()) {
+                for (Object fact : f.explanation().facts()) {
+                    byFact.computeIfAbsent(fact, k -> new ArrayList<>()).add(f);
+                }
+            }
+            lastFailures = r.failures();
+        }
+        List<Rated> out = new ArrayList<>(changes.size());
+        for (IntegrityScan.Change c : changes) {
+            List<Finding> fs = new ArrayList<>(byFact.getOrDefault(c.fact(), List.of()));
+            fs.sort(Comparator.comparing(Finding::severity).reversed());
+            out.add(new Rated(c, List.copyOf(fs)));
+        }
+        return out;
+    }
+
+    /** Rules that threw during the last {@link #rate}; reported, never silent. */
+    public List<RuleFailure> lastFailures() {
+        return lastFailures;
+    }
+}

@@ -1,0 +1,439 @@
+package dev.bulwark.agent.linux;
+
+import java.io.IOException;
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * File-system calls by raw byte path, through Java's foreign function API: {@code statx},
+ * directory reading, {@code readlink}, extended attributes and hashing through a descriptor opened
+ * with {@code O_NONBLOCK|O_NOFOLLOW} (a FIFO or device swapped in after the type check is never
+ * read, a symlink swapped in is never followed). Paths are byte arrays because Linux file names
+ * are bytes: names that are not UTF-8, or hold newlines, are read and reported exactly.
+ *
+ * <p>Every call fails with {@link NativeFileException} carrying the {@code errno}; nothing here
+ * keeps a descriptor open past the call that opened it.
+ */
+public final class NativeFiles {
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final AddressLayout C_POINTER = ValueLayout.ADDRESS;
+
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int STATX_BASIC_STATS = 0x7ff;
+    private static final int O_NONBLOCK = 0x800;
+    private static final int O_NOCTTY = 0x100;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int O_DIRECTORY = "aarch64".equals(System.getProperty("os.arch")) ? 0x4000 : 0x10000;
+    private static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0x8000 : 0x20000;
+    private static final int ENODATA = 61;
+    private static final int ERANGE = 34;
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+    private static final int ENOTSUP = 95;
+
+    private static final MethodHandle STATX = downcall("statx",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, C_POINTER));
+    private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle READ = downcall("read",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG));
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle GETDENTS = downcall("getdents64",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG));
+    private static final MethodHandle READLINK = downcall("readlink",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, C_POINTER, C_POINTER, ValueLayout.JAVA_LONG));
+    private static final MethodHandle LLISTXATTR = downcall("llistxattr",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, C_POINTER, C_POINTER, ValueLayout.JAVA_LONG));
+    private static final MethodHandle LGETXATTR = downcall("lgetxattr",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, C_POINTER, C_POINTER, C_POINTER, ValueLayout.JAVA_LONG));
+    private static final MethodHandle GETPWUID = LINKER.downcallHandle(LIBC.find("getpwuid").orElseThrow(),
+            FunctionDescriptor.of(C_POINTER, ValueLayout.JAVA_INT));
+    private static final MethodHandle GETGRGID = LINKER.downcallHandle(LIBC.find("getgrgid").orElseThrow(),
+            FunctionDescriptor.of(C_POINTER, ValueLayout.JAVA_INT));
+
+    /** Upper bounds on what one entry may make us hold in memory. */
+    private static final int MAX_XATTR_NAMES = 64 * 1024;
+    private static final int MAX_XATTR_VALUE = 64 * 1024;
+    private static final int MAX_LINK_TARGET = 4096;
+
+    private static final Map<Integer, String> USERS = new HashMap<>();
+    private static final Map<Integer, String> GROUPS = new HashMap<>();
+
+    private NativeFiles() {
+    }
+
+    private static MethodHandle downcall(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name)),
+                fd, Linker.Option.captureCallState("errno"));
+    }
+
+    /** What {@code statx} says about one entry. Times are epoch nanoseconds. */
+    public record Stat(int mode, int uid, int gid, long size, long inode, long device, int links, long mtime, long ctime) {
+        public static final int S_IFMT = 0170000;
+
+        public int format() {
+            return mode & S_IFMT;
+        }
+
+        public boolean isDirectory() {
+            return format() == 0040000;
+        }
+
+        public boolean isRegular() {
+            return format() == 0100000;
+        }
+
+        public boolean isSymlink() {
+            return format() == 0120000;
+        }
+
+        /** Same file with the same recorded content: content need not be read again. */
+        public boolean sameContentStamp(Stat o) {
+            return o != null && inode == o.inode && device == o.device && size == o.size && mtime == o.mtime && ctime == o.ctime;
+        }
+    }
+
+    /** A system call failed; {@link #errno()} says why. */
+    public static final class NativeFileException extends IOException {
+        private final int errno;
+
+        NativeFileException(String call, byte[] path, int errno) {
+            super(call + "(" + new String(path, java.nio.charset.StandardCharsets.UTF_8) + "): " + describe(errno));
+            this.errno = errno;
+        }
+
+        public int errno() {
+            return errno;
+        }
+
+        /** The entry is gone (ENOENT, ENOTDIR): it vanished between listing and reading. */
+        public boolean vanished() {
+            return errno == 2 || errno == 20;
+        }
+    }
+
+    /** {@code statx} of a path; {@code follow} says whether a final symlink is followed. */
+    public static Stat stat(byte[] path, boolean follow) throws NativeFileException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment buf = arena.allocate(256, 8);
+            int rc = (int) STATX.invokeExact(state, AT_FDCWD, cString(arena, path), follow ? 0 : AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf);
+            if (rc != 0) {
+                throw new NativeFileException("statx", path, errno(state));
+            }
+            return readStatx(buf);
+        } catch (NativeFileException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static Stat readStatx(MemorySegment b) {
+        int links = b.get(ValueLayout.JAVA_INT, 16);
+        int uid = b.get(ValueLayout.JAVA_INT, 20);
+        int gid = b.get(ValueLayout.JAVA_INT, 24);
+        int mode = Short.toUnsignedInt(b.get(ValueLayout.JAVA_SHORT, 28));
+        long ino = b.get(ValueLayout.JAVA_LONG, 32);
+        long size = b.get(ValueLayout.JAVA_LONG, 40);
+        long ctime = b.get(ValueLayout.JAVA_LONG, 96) * 1_000_000_000L + Integer.toUnsignedLong(b.get(ValueLayout.JAVA_INT, 104));
+        long mtime = b.get(ValueLayout.JAVA_LONG, 112) * 1_000_000_000L + Integer.toUnsignedLong(b.get(ValueLayout.JAVA_INT, 120));
+        long devMajor = Integer.toUnsignedLong(b.get(ValueLayout.JAVA_INT, 136));
+        long devMinor = Integer.toUnsignedLong(b.get(ValueLayout.JAVA_INT, 140));
+        return new Stat(mode, uid, gid, size, ino, devMajor << 32 | devMinor, links, mtime, ctime);
+    }
+
+    /** A directory's entry names (without "." and ".."), sorted by unsigned bytes. */
+    public static List<byte[]> list(byte[] dir) throws NativeFileException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) OPEN.invokeExact(state, cString(arena, dir), O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
+            if (fd < 0) {
+                throw new NativeFileException("open", dir, errno(state));
+            }
+            List<byte[]> names = new ArrayList<>();
+            try {
+                MemorySegment buf = arena.allocate(64 * 1024, 8);
+                while (true) {
+                    long n = (long) GETDENTS.invokeExact(state, fd, buf, buf.byteSize());
+                    if (n < 0) {
+                        int err = errno(state);
+                        if (err == EINTR) {
+                            continue;
+                        }
+                        throw new NativeFileException("getdents64", dir, err);
+                    }
+                    if (n == 0) {
+                        break;
+                    }
+                    for (long off = 0; off < n; ) {
+                        int reclen = Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, off + 16));
+                        long nameStart = off + 19;
+                        long nameEnd = nameStart;
+                        while (nameEnd < off + reclen && buf.get(ValueLayout.JAVA_BYTE, nameEnd) != 0) {
+                            nameEnd++;
+                        }
+                        byte[] name = buf.asSlice(nameStart, nameEnd - nameStart).toArray(ValueLayout.JAVA_BYTE);
+                        if (!(name.length == 1 && name[0] == '.') && !(name.length == 2 && name[0] == '.' && name[1] == '.')) {
+                            names.add(name);
+                        }
+                        off += reclen;
+                    }
+                }
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(state, fd);
+            }
+            names.sort(Arrays::compareUnsigned);
+            return names;
+        } catch (NativeFileException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The target of a symbolic link, as bytes (at most 4096). */
+    public static byte[] readLink(byte[] path) throws NativeFileException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment buf = arena.allocate(MAX_LINK_TARGET);
+            long n = (long) READLINK.invokeExact(state, cString(arena, path), buf, (long) MAX_LINK_TARGET);
+            if (n < 0) {
+                throw new NativeFileException("readlink", path, errno(state));
+            }
+            return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        } catch (NativeFileException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Every extended attribute of the entry itself (not a symlink's target), in all namespaces the
+     * caller may read ({@code security.*}, {@code system.posix_acl_*}, {@code trusted.*} as root,
+     * {@code user.*}), by name. Empty when the file system does not support them.
+     */
+    public static TreeMap<String, byte[]> xattrs(byte[] path) throws NativeFileException {
+        TreeMap<String, byte[]> out = new TreeMap<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment cpath = cString(arena, path);
+            long size = (long) LLISTXATTR.invokeExact(state, cpath, MemorySegment.NULL, 0L);
+            if (size < 0) {
+                int err = errno(state);
+                if (err == ENOTSUP) {
+                    return out;
+                }
+                throw new NativeFileException("llistxattr", path, err);
+            }
+            if (size == 0) {
+                return out;
+            }
+            size = Math.min(size, MAX_XATTR_NAMES);
+            MemorySegment names = arena.allocate(size);
+            long n = (long) LLISTXATTR.invokeExact(state, cpath, names, size);
+            if (n < 0) {
+                int err = errno(state);
+                if (err == ERANGE) {
+                    // Grew in between; report what a second look finds next time.
+                    return out;
+                }
+                throw new NativeFileException("llistxattr", path, err);
+            }
+            MemorySegment value = arena.allocate(MAX_XATTR_VALUE);
+            long start = 0;
+            for (long i = 0; i < n; i++) {
+                if (names.get(ValueLayout.JAVA_BYTE, i) == 0) {
+                    if (i > start) {
+                        MemorySegment name = names.asSlice(start, i - start + 1);
+                        long len = (long) LGETXATTR.invokeExact(state, cpath, name, value, (long) MAX_XATTR_VALUE);
+                        String key = new String(names.asSlice(start, i - start).toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
+                        if (len >= 0) {
+                            out.put(key, value.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE));
+                        } else if (errno(state) == ERANGE) {
+                            out.put(key, digestMarker(key));
+                        } else if (errno(state) != ENODATA) {
+                            throw new NativeFileException("lgetxattr", path, errno(state));
+                        }
+                    }
+                    start = i + 1;
+                }
+            }
+            return out;
+        } catch (NativeFileException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static byte[] digestMarker(String name) {
+        return ("<more than " + MAX_XATTR_VALUE + " bytes>").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Reusable state for hashing on one thread. */
+    public static final class Hasher implements AutoCloseable {
+        private final Arena arena = Arena.ofConfined();
+        private final MemorySegment buffer = arena.allocate(1 << 20, 4096);
+        private final MemorySegment state = arena.allocate(CALL_STATE);
+        private final MemorySegment statBuf = arena.allocate(256, 8);
+        private final byte[] heap = new byte[1 << 20];
+        private final MessageDigest sha256;
+
+        /** A SHA-256 hasher. */
+        public Hasher() {
+            this("SHA-256");
+        }
+
+        /** A hasher with another digest ({@code MD5} to compare with dpkg's records). */
+        public Hasher(String algorithm) {
+            try {
+                sha256 = MessageDigest.getInstance(algorithm);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * The outcome of reading one regular file: its SHA-256 and the descriptor's stat before and
+         * after reading; when the two differ the file changed while it was read.
+         */
+        public record Digest(byte[] sha256, Stat stat, Stat after) {
+            public boolean stable() {
+                return stat.sameContentStamp(after);
+            }
+        }
+
+        /**
+         * SHA-256 of a regular file. The file is opened without following a symlink and without
+         * blocking; anything other than a regular file at open time is refused, never read.
+         */
+        public Digest sha256(byte[] path) throws NativeFileException {
+            try (Arena call = Arena.ofConfined()) {
+                int fd = (int) OPEN.invokeExact(state, cString(call, path), O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+                if (fd < 0) {
+                    throw new NativeFileException("open", path, errno(state));
+                }
+                try {
+                    int rc = (int) STATX.invokeExact(state, fd, call.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, statBuf);
+                    if (rc != 0) {
+                        throw new NativeFileException("statx", path, errno(state));
+                    }
+                    Stat st = readStatx(statBuf);
+                    if (!st.isRegular()) {
+                        throw new NativeFileException("open (not a regular file any more)", path, 0);
+                    }
+                    sha256.reset();
+                    while (true) {
+                        long n = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
+                        if (n < 0) {
+                            int err = errno(state);
+                            if (err == EINTR || err == EAGAIN) {
+                                continue;
+                            }
+                            throw new NativeFileException("read", path, err);
+                        }
+                        if (n == 0) {
+                            break;
+                        }
+                        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, heap, 0, (int) n);
+                        sha256.update(heap, 0, (int) n);
+                    }
+                    rc = (int) STATX.invokeExact(state, fd, call.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, statBuf);
+                    if (rc != 0) {
+                        throw new NativeFileException("statx", path, errno(state));
+                    }
+                    return new Digest(sha256.digest(), st, readStatx(statBuf));
+                } finally {
+                    int ignored = (int) CLOSE.invokeExact(state, fd);
+                }
+            } catch (NativeFileException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    /** The user name of a uid, or {@code null} when the system knows none. Cached. */
+    public static synchronized String userName(int uid) {
+        return USERS.computeIfAbsent(uid, u -> firstStringField(GETPWUID, u));
+    }
+
+    /** The group name of a gid, or {@code null}. Cached. */
+    public static synchronized String groupName(int gid) {
+        return GROUPS.computeIfAbsent(gid, g -> firstStringField(GETGRGID, g));
+    }
+
+    private static String firstStringField(MethodHandle lookup, int id) {
+        try {
+            MemorySegment entry = (MemorySegment) lookup.invokeExact(id);
+            if (entry.equals(MemorySegment.NULL)) {
+                return null;
+            }
+            MemorySegment name = entry.reinterpret(C_POINTER.byteSize()).get(C_POINTER, 0);
+            return name.equals(MemorySegment.NULL) ? null : name.reinterpret(Long.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    private static MemorySegment cString(Arena arena, byte[] path) {
+        MemorySegment s = arena.allocate(path.length + 1L);
+        MemorySegment.copy(path, 0, s, ValueLayout.JAVA_BYTE, 0, path.length);
+        s.set(ValueLayout.JAVA_BYTE, path.length, (byte) 0);
+        return s;
+    }
+
+    /** The C library's name for an errno value, with the number. */
+    static String describe(int errno) {
+        String name = switch (errno) {
+            case 0 -> "changed type";
+            case 1 -> "EPERM operation not permitted";
+            case 2 -> "ENOENT no such file or directory";
+            case 5 -> "EIO input/output error";
+            case 13 -> "EACCES permission denied";
+            case 20 -> "ENOTDIR not a directory";
+            case 21 -> "EISDIR is a directory";
+            case 24 -> "EMFILE too many open files";
+            case 36 -> "ENAMETOOLONG file name too long";
+            case 40 -> "ELOOP too many symbolic links (or a symlink where none is followed)";
+            case 6 -> "ENXIO no such device or address";
+            default -> "errno " + errno;
+        };
+        return errno == 0 ? name : name + " (" + errno + ")";
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+}

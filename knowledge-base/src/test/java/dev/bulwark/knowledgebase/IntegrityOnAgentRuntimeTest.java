@@ -1,0 +1,142 @@
+package dev.bulwark.knowledgebase;
+
+import static dev.bulwark.knowledgebase.DefaultBundleOnAgentRuntimeTest.agent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.engine.integrity.MonitorSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bulwark-agent fim} on the agent's exact runtime classpath with the default bundle: the
+ * integrity rules rate real changes in a real tree, exit codes say whether anything changed, and a
+ * pass killed with SIGKILL leaves the old baseline intact.
+ */
+class IntegrityOnAgentRuntimeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+    static Path state;
+
+    @BeforeAll
+    static void install() throws Exception {
+        state = work.resolve("state");
+        assertEquals(0, agent("trust", "pin", "--state", state.toString(), KnowledgeBaseFixture.DEV_KEY.toString()).exit());
+        var installed = agent("bundle", "install", "--state", state.toString(), KnowledgeBaseFixture.BUNDLE.toString());
+        assertEquals(0, installed.exit(), installed.toString());
+    }
+
+    @Test
+    void theIntegrityRulesRateChangesInAMonitoredTree() throws Exception {
+        Path tree = Files.createDirectories(work.resolve("tree/bin"));
+        Path tool = tree.resolve("tool");
+        Files.writeString(tool, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path store = work.resolve("fim1");
+        String[] common = {"--state", state.toString(), "--store", store.toString()};
+        var base = agent(concat(new String[] {"fim", "baseline", "--path", tree.getParent().toString()}, common));
+        assertEquals(0, base.exit(), base.toString());
+        var clean = agent(concat(new String[] {"fim", "check"}, common));
+        assertEquals(0, clean.exit(), clean.toString());
+        assertEquals("", clean.stdout());
+
+        assertEquals(0, new ProcessBuilder("chmod", "4755", tool.toString()).start().waitFor());
+        var check = agent(concat(new String[] {"fim", "check", "--json"}, common));
+        assertEquals(1, check.exit(), check.toString());
+        JsonNode change = null;
+        for (String line : check.stdout().split("\n")) {
+            JsonNode n = JSON.readTree(line);
+            if (n.path("path").asText().equals(tool.toString())) {
+                change = n;
+            }
+        }
+        assertTrue(change != null, check.stdout());
+        assertEquals("modified", change.path("change").asText());
+        assertEquals("high", change.path("severity").asText(), change.toString());
+        assertEquals("IM-FILE-0003", change.path("ruleId").asText());
+        assertEquals(2541, change.path("after").path("mode").asInt());
+        assertEquals(493, change.path("before").path("mode").asInt());
+        assertTrue(change.path("attributes").toString().contains("mode"));
+
+        var again = agent(concat(new String[] {"fim", "check"}, common));
+        assertEquals(0, again.exit(), "each change is reported once: " + again);
+    }
+
+    @Test
+    void withoutABaselineCheckSaysHowToBuildOne() throws Exception {
+        var r = agent("fim", "check", "--state", state.toString(), "--store", work.resolve("none").toString());
+        assertEquals(4, r.exit(), r.toString());
+        assertTrue(r.stderr().contains("fim baseline"), r.stderr());
+    }
+
+    @Test
+    void aPassKilledMidwayLeavesTheOldBaseline() throws Exception {
+        Path tree = Files.createDirectories(work.resolve("big"));
+        for (int d = 0; d < 40; d++) {
+            Path dir = Files.createDirectories(tree.resolve("d" + d));
+            for (int i = 0; i < 500; i++) {
+                Files.writeString(dir.resolve("f" + i), "version one of " + d + "/" + i);
+            }
+        }
+        Path store = work.resolve("fim-kill");
+        String[] common = {"--state", state.toString(), "--store", store.toString(), "--threads", "1"};
+        assertEquals(0, agent(concat(new String[] {"fim", "baseline", "--path", tree.toString()}, common)).exit());
+        Path baseline = store.resolve("baseline.fim");
+        byte[] before = Files.readAllBytes(baseline);
+        for (int d = 0; d < 40; d++) {
+            for (int i = 0; i < 500; i++) {
+                Files.writeString(tree.resolve("d" + d).resolve("f" + i), "version two of " + d + "/" + i);
+            }
+        }
+        Process p = DefaultBundleOnAgentRuntimeTest.agentProcess(concat(new String[] {"fim", "check"}, common))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean writing = false;
+        while (!writing && p.isAlive() && System.nanoTime() < deadline) {
+            try (var files = Files.list(store)) {
+                writing = files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp"));
+            }
+            Thread.sleep(2);
+        }
+        assertTrue(writing, "the check started writing its new baseline");
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+        assertTrue(Arrays.equals(before, Files.readAllBytes(baseline)), "the old baseline is untouched");
+
+        var check = agent(concat(new String[] {"fim", "check", "--json"}, common));
+        assertEquals(1, check.exit(), check.stderr());
+        long modified = check.stdout().lines().filter(l -> l.contains("\"change\":\"modified\"") && l.contains("/f")).count();
+        assertEquals(20_000, modified, "every change the killed pass saw is reported by the next one");
+        try (var files = Files.list(store)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(), "the killed pass's file was cleared");
+        }
+    }
+
+    @Test
+    void theDefaultRulesDeclareWhatTheyMonitor() throws Exception {
+        List<MonitorSpec> specs = KnowledgeBaseFixture.knowledgeBase().monitorSpecs();
+        List<String> includes = new ArrayList<>();
+        specs.forEach(s -> includes.addAll(s.includes()));
+        assertTrue(includes.containsAll(List.of("/etc/shadow", "/etc/passwd", "/etc/ssh", "/etc/ld.so.preload", "/usr/bin")), includes.toString());
+        assertTrue(specs.stream().allMatch(s -> s.ruleId().startsWith("IM-FILE-")), specs.toString());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

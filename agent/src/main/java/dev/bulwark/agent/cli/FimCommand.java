@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.integrity.BaselineFile;
 import dev.bulwark.agent.integrity.ChangeRating;
 import dev.bulwark.agent.integrity.ExpectedChanges;
-import dev.bulwark.agent.integrity.FileEntry;
+import dev.bulwark.agent.integrity.FimWatcher;
 import dev.bulwark.agent.integrity.IntegrityScan;
 import dev.bulwark.agent.integrity.MonitorPlan;
 import dev.bulwark.agent.integrity.PackageManagerEvidence;
@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
         description = {"File integrity monitoring: build a baseline, check the file system against it, show differences.",
                 "What is monitored: --path trees (standard attributes), --policy (the installed knowledge base's @monitor rules),",
                 "or, with neither, what the baseline was built for."},
-        subcommands = {FimCommand.Baseline.class, FimCommand.Check.class, FimCommand.Diff.class, FimCommand.Maintenance.class},
+        subcommands = {FimCommand.Baseline.class, FimCommand.Check.class, FimCommand.Diff.class, FimCommand.Watch.class, FimCommand.Maintenance.class},
         footer = {"", "Exit codes: 0 nothing changed, 1 changes found, 3 bundle refused, 4 state error (no or damaged baseline), 64 usage."})
 final class FimCommand implements Runnable {
 
@@ -349,7 +349,11 @@ final class FimCommand implements Runnable {
                 try (BaselineFile.Writer out = new BaselineFile.Writer(scope.baseline(), plan.toJson())) {
                     summary = new IntegrityScan(plan, scope.threads, expected).run(old, oldPlan, out, inScope, printer);
                     printer.flush();
-                    out.commit();
+                    // Nothing changed and the plan is the same: the new baseline would be the old
+                    // one byte for byte, so it is dropped rather than synced and renamed.
+                    if (old == null || summary.changes() > 0 || !oldPlan.toJson().equals(plan.toJson()) || summary.warnings() > 0) {
+                        out.commit();
+                    }
                 }
             } else {
                 summary = new IntegrityScan(plan, scope.threads, expected).run(old, oldPlan, null, inScope, printer);
@@ -423,6 +427,96 @@ final class FimCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return guarded(() -> pass(scope, true, false, null));
+        }
+    }
+
+    @Command(name = "watch", mixinStandardHelpOptions = true,
+            description = {"Check once, then watch in real time: fanotify on the monitored file systems (inotify where fanotify is not allowed),",
+                    "bursts coalesced and checked against the baseline; each change printed once as it settles. Stops on SIGINT/SIGTERM or after --for."})
+    static final class Watch implements Callable<Integer> {
+        @CommandLine.Mixin
+        Scope scope;
+        @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "1s",
+                description = "wait this long after the first event of a burst, and at least this long between passes (default: ${DEFAULT-VALUE})")
+        String settle;
+        @Option(names = "--max-paths", paramLabel = "N", defaultValue = "10000",
+                description = "more changed paths than this in one burst make a full check instead (default: ${DEFAULT-VALUE})")
+        int maxPaths;
+        @Option(names = "--inotify", description = "use inotify even where fanotify is allowed")
+        boolean inotify;
+        @Option(names = "--for", paramLabel = "DURATION", description = "stop after this long (default: until interrupted)")
+        String duration;
+
+        @Override
+        public Integer call() throws Exception {
+            return guarded(() -> {
+                java.time.Duration settleFor = parseDuration(settle);
+                long stopAt = duration == null ? Long.MAX_VALUE : System.nanoTime() + parseDuration(duration).toNanos();
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+                // On SIGTERM/SIGINT: ask the loop to stop and let the pass in progress commit (or not) first.
+                Thread hook = new Thread(() -> {
+                    stop.set(true);
+                    try {
+                        stopped.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                Runtime.getRuntime().addShutdownHook(hook);
+                try (java.nio.channels.FileChannel lock = BaselineFile.lock(scope.storeDir())) {
+                    LoadedKnowledgeBase kb = scope.knowledgeBase(scope.policy);
+                    MonitorPlan plan;
+                    try (BaselineFile.Reader existing = scope.openExisting(false)) {
+                        plan = scope.plan(kb, existing);
+                    }
+                    Printer printer = new Printer(kb, scope.json, -1);
+                    IntegrityScan scan = new IntegrityScan(plan, scope.threads, scope.expected());
+                    long[] changes = new long[1];
+                    FimWatcher.Passes passes = new FimWatcher.Passes() {
+                        @Override
+                        public void partial(dev.bulwark.agent.integrity.DirtySet dirty) throws IOException {
+                            changes[0] += pass(dirty.scope(), dirty.starts());
+                        }
+
+                        @Override
+                        public void full() throws IOException {
+                            changes[0] += pass(p -> true, null);
+                        }
+
+                        private long pass(Predicate<String> inScope, List<dev.bulwark.agent.integrity.TreeWalker.Start> starts) throws IOException {
+                            boolean first = !Files.exists(scope.baseline());
+                            try (BaselineFile.Reader old = first ? null : new BaselineFile.Reader(scope.baseline());
+                                 BaselineFile.Writer out = new BaselineFile.Writer(scope.baseline(), plan.toJson())) {
+                                MonitorPlan oldPlan = old == null ? null : MonitorPlan.fromJson(old.planJson());
+                                IntegrityScan.Summary s = scan.run(old, oldPlan, out, inScope, starts, printer);
+                                printer.flush();
+                                out.commit();
+                                if (first) {
+                                    System.err.printf("baseline of %,d entries written to %s%n", s.entries(), scope.baseline());
+                                }
+                                return s.changes();
+                            }
+                        }
+                    };
+                    passes.full();
+                    try (FimWatcher watcher = new FimWatcher(plan, passes, settleFor, maxPaths)) {
+                        String source = watcher.start(!inotify);
+                        System.err.println("watching " + plan.describe() + " with " + source + " (settle " + settle + ")");
+                        watcher.run(() -> stop.get() || System.nanoTime() >= stopAt);
+                        System.err.printf("stopped: %,d events, %,d partial and %,d full passes, %,d changes%n", watcher.events(),
+                                watcher.partialPasses(), watcher.fullPasses() + 1, changes[0]);
+                    }
+                    return changes[0] > 0 ? ExitCodes.RESULTS : ExitCodes.OK;
+                } finally {
+                    stopped.countDown();
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // Stopping because of a signal: the hook already ran.
+                    }
+                }
+            });
         }
     }
 

@@ -103,8 +103,9 @@ public final class BaselineFile {
             }
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            digest = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), sha256());
-            out = new DataOutputStream(digest);
+            // Buffer before the digest: it then sees 64 KiB blocks, not one call per field.
+            digest = new DigestOutputStream(Channels.newOutputStream(channel), sha256());
+            out = new DataOutputStream(new BufferedOutputStream(digest, 1 << 16));
             out.write(MAGIC);
             out.writeInt(FORMAT);
             writeBytes(out, planJson.getBytes(StandardCharsets.UTF_8));

@@ -51,7 +51,10 @@ public record FileEntry(byte[] path, Stat stat, String owner, String group, byte
     /** The attributes among {@code monitored} whose values differ from {@code before}, in declaration order. */
     public List<String> differences(FileEntry before, Set<FileAttribute> monitored) {
         List<String> out = new ArrayList<>();
-        for (FileAttribute a : monitored.stream().sorted().toList()) {
+        for (FileAttribute a : FileAttribute.values()) {
+            if (!monitored.contains(a)) {
+                continue;
+            }
             boolean differs = switch (a) {
                 case TYPE -> stat.format() != before.stat.format();
                 case SHA256 -> sha256 != null && before.sha256 != null && !Arrays.equals(sha256, before.sha256);
@@ -77,6 +80,9 @@ public record FileEntry(byte[] path, Stat stat, String owner, String group, byte
     }
 
     private static boolean sameXattrs(SortedMap<String, byte[]> a, SortedMap<String, byte[]> b, boolean acl) {
+        if (a.isEmpty() && b.isEmpty()) {
+            return true;
+        }
         Map<String, byte[]> x = select(a, acl);
         Map<String, byte[]> y = select(b, acl);
         if (!x.keySet().equals(y.keySet())) {

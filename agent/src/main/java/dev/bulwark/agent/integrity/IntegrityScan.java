@@ -40,6 +40,7 @@ public final class IntegrityScan {
     static final int WINDOW = 2048;
     static final int MAX_RENAME_CANDIDATES = 100_000;
     private static final int HASH_ATTEMPTS = 3;
+    private static final byte[] EMPTY_SHA256 = BaselineFile.sha256().digest();
 
     /** A difference between the baseline and the file system. */
     public record Change(FileChange fact, FileEntry before, FileEntry after, String expectedBecause) {
@@ -90,6 +91,15 @@ public final class IntegrityScan {
      */
     public Summary run(BaselineFile.Reader old, MonitorPlan oldPlan, BaselineFile.Writer out, Predicate<String> scope, Listener listener)
             throws IOException {
+        return run(old, oldPlan, out, scope, null, listener);
+    }
+
+    /**
+     * A pass over part of the plan: only the {@code starts} are walked; {@code scope} must accept
+     * exactly what they cover, so every other baseline entry is carried over as it was.
+     */
+    public Summary run(BaselineFile.Reader old, MonitorPlan oldPlan, BaselineFile.Writer out, Predicate<String> scope,
+                       List<TreeWalker.Start> starts, Listener listener) throws IOException {
         long started = System.nanoTime();
         Counters c = new Counters();
         ThreadLocal<NativeFiles.Hasher> hashers = ThreadLocal.withInitial(NativeFiles.Hasher::new);
@@ -107,14 +117,16 @@ public final class IntegrityScan {
         });
         Map<Long, List<FileEntry>> deletedByInode = new HashMap<>();
         Map<Long, List<FileEntry>> createdByInode = new LinkedHashMap<>();
+        Walk walk = null;
         Pass pass = new Pass(old, oldPlan == null ? plan : oldPlan, out, scope, listener, c, deletedByInode, createdByInode);
         try {
-            TreeWalker walker = new TreeWalker(plan, (path, problem) -> {
-                c.warnings++;
-                listener.warning(path, problem);
-            });
+            // The walk runs on its own thread (listing, paths, attribute sets); warnings reach the
+            // listener through the merge thread, which is the only one that calls it.
+            java.util.function.BiConsumer<String, String> warn = (path, problem) -> c.workerWarnings.add(new String[] {path, problem});
+            TreeWalker walker = starts == null ? new TreeWalker(plan, warn) : new TreeWalker(plan, starts, warn);
+            walk = startWalk(walker);
             ArrayDeque<Pending> window = new ArrayDeque<>();
-            for (TreeWalker.Walked w = walker.next(); w != null; w = walker.next()) {
+            for (TreeWalker.Walked w = nextWalked(walk); w != null; w = nextWalked(walk)) {
                 pass.olderThan(w.path());
                 FileEntry prior = old != null && old.peek() != null && Arrays.equals(old.peek().path(), w.path()) ? old.next() : null;
                 TreeWalker.Walked walked = w;
@@ -130,9 +142,56 @@ public final class IntegrityScan {
             pass.pairRenames();
         } finally {
             pool.shutdownNow();
+            if (walk != null) {
+                walk.thread.interrupt();
+            }
         }
         return new Summary(c.entries, c.hashed.get(), c.bytesHashed.get(), c.reused.get(), c.created, c.modified, c.deleted, c.renamed,
                 c.warnings, System.nanoTime() - started);
+    }
+
+    /** The walk's output, handed over through a bounded queue. */
+    private record Walk(Thread thread, java.util.concurrent.BlockingQueue<Object> queue) {
+    }
+
+    private static final Object END_OF_WALK = new Object();
+
+    private static Walk startWalk(TreeWalker walker) {
+        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(WINDOW);
+        Thread t = Thread.ofPlatform().name("bulwark-fim-walk").daemon().start(() -> {
+            try {
+                for (TreeWalker.Walked w = walker.next(); w != null; w = walker.next()) {
+                    queue.put(w);
+                }
+                queue.put(END_OF_WALK);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | Error e) {
+                try {
+                    queue.put(e);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        return new Walk(t, queue);
+    }
+
+    private static TreeWalker.Walked nextWalked(Walk walk) throws IOException {
+        Object o;
+        try {
+            o = walk.queue().take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("integrity scan interrupted", e);
+        }
+        if (o == END_OF_WALK) {
+            return null;
+        }
+        if (o instanceof Throwable t) {
+            throw new IOException("the walk failed: " + t, t);
+        }
+        return (TreeWalker.Walked) o;
     }
 
     private static final class Counters {
@@ -181,11 +240,12 @@ public final class IntegrityScan {
         }
 
         private void gone(FileEntry before) throws IOException {
-            if (plan.attributes(before.displayPath()).isEmpty()) {
+            String display = before.displayPath();
+            if (!scope.test(display)) {
+                write(before);
                 return;
             }
-            if (!scope.test(before.displayPath())) {
-                write(before);
+            if (plan.attributes(display).isEmpty()) {
                 return;
             }
             if (deletedKept < MAX_RENAME_CANDIDATES) {
@@ -223,7 +283,8 @@ public final class IntegrityScan {
                 }
                 return;
             }
-            if (!scope.test(now.displayPath())) {
+            String display = p.walked().display();
+            if (!scope.test(display)) {
                 if (p.old() != null) {
                     write(p.old());
                 }
@@ -234,7 +295,7 @@ public final class IntegrityScan {
                 return;
             }
             if (p.old() == null) {
-                if (oldPlan.attributes(now.displayPath()).isEmpty()) {
+                if (oldPlan != plan && oldPlan.attributes(display).isEmpty()) {
                     return;
                 }
                 if (createdKept < MAX_RENAME_CANDIDATES) {
@@ -245,7 +306,7 @@ public final class IntegrityScan {
                 }
                 return;
             }
-            List<String> diff = now.differences(p.old(), common(p.walked().attributes(), now.displayPath()));
+            List<String> diff = now.differences(p.old(), common(p.walked().attributes(), display));
             if (!diff.isEmpty()) {
                 report(ChangeKind.MODIFIED, p.old(), now, diff);
             }
@@ -335,6 +396,16 @@ public final class IntegrityScan {
     /** Builds the full entry for one walked path on a worker thread; {@code null} when it vanished. */
     private static FileEntry complete(TreeWalker.Walked w, FileEntry prior, NativeFiles.Hasher hasher, Counters c) {
         Stat st = w.stat();
+        if (st == null) {
+            try {
+                st = NativeFiles.stat(w.path(), false);
+            } catch (NativeFileException e) {
+                if (!e.vanished()) {
+                    c.workerWarnings.add(new String[] {w.display(), e.getMessage()});
+                }
+                return null;
+            }
+        }
         Set<FileAttribute> attrs = w.attributes();
         byte[] sha = null;
         String error = w.error();
@@ -342,6 +413,9 @@ public final class IntegrityScan {
             if (prior != null && prior.sha256() != null && st.sameContentStamp(prior.stat())) {
                 sha = prior.sha256();
                 c.reused.incrementAndGet();
+            } else if (st.size() == 0) {
+                // Nothing to read; a write after this stat moves ctime, and the next pass reads it.
+                sha = EMPTY_SHA256.clone();
             } else {
                 try {
                     NativeFiles.Hasher.Digest d = null;

@@ -52,6 +52,10 @@ public final class MonitorPlan {
 
     /** The attributes recorded for {@code path}: the union over the specs that record it; empty when none does. */
     public Set<FileAttribute> attributes(String path) {
+        if (specs.size() == 1) {
+            MonitorSpec only = specs.getFirst();
+            return only.records(path) ? only.attributes() : Set.of();
+        }
         Set<FileAttribute> out = null;
         for (MonitorSpec s : specs) {
             if (s.records(path)) {

@@ -25,7 +25,11 @@ import java.util.function.BiConsumer;
  */
 public final class TreeWalker {
 
-    /** One entry to record. {@code error} says why a directory could not be listed. */
+    /**
+     * One entry to record. {@code stat} is {@code null} when the walk did not need it (a file the
+     * directory listing already typed): the pass stats it on a worker thread. {@code error} says
+     * why a directory could not be listed.
+     */
     public record Walked(byte[] path, String display, Stat stat, Set<FileAttribute> attributes, String error) {
     }
 
@@ -33,10 +37,18 @@ public final class TreeWalker {
             "tracefs", "securityfs", "pstore", "bpf", "configfs", "fusectl", "mqueue", "hugetlbfs", "autofs", "binfmt_misc",
             "efivarfs", "rpc_pipefs", "nsfs");
 
-    private record Frame(byte[] dir, List<byte[]> names, long device, long inode, int[] next) {
+    /**
+     * Where a walk starts and how far below it goes: -1 the whole subtree, 0 the entry only,
+     * 1 its direct entries.
+     */
+    public record Start(byte[] path, int depth) {
+    }
+
+    private record Frame(byte[] dir, List<NativeFiles.Dirent> names, long device, long inode, int[] next, int depthLeft) {
     }
 
     private final MonitorPlan plan;
+    private final List<Start> starts;
     private final BiConsumer<String, String> warnings;
     private final Set<String> pseudoMounts;
     private final Deque<Frame> stack = new ArrayDeque<>();
@@ -44,7 +56,13 @@ public final class TreeWalker {
 
     /** @param warnings receives (path, problem) for entries that could not be read */
     public TreeWalker(MonitorPlan plan, BiConsumer<String, String> warnings) {
+        this(plan, plan.roots().stream().map(r -> new Start(r, -1)).toList(), warnings);
+    }
+
+    /** A walk of some parts of the plan only; {@code starts} in walk order, none inside a whole-subtree start before it. */
+    public TreeWalker(MonitorPlan plan, List<Start> starts, BiConsumer<String, String> warnings) {
         this.plan = plan;
+        this.starts = List.copyOf(starts);
         this.warnings = warnings;
         this.pseudoMounts = pseudoMounts();
     }
@@ -53,10 +71,11 @@ public final class TreeWalker {
     public Walked next() {
         while (true) {
             if (stack.isEmpty()) {
-                if (rootIndex >= plan.roots().size()) {
+                if (rootIndex >= starts.size()) {
                     return null;
                 }
-                Walked w = visit(plan.roots().get(rootIndex++), true);
+                Start start = starts.get(rootIndex++);
+                Walked w = visit(start.path(), NativeFiles.DT_UNKNOWN, true, start.depth());
                 if (w != null) {
                     return w;
                 }
@@ -67,16 +86,24 @@ public final class TreeWalker {
                 stack.pop();
                 continue;
             }
-            byte[] name = top.names().get(top.next()[0]++);
-            Walked w = visit(RawPaths.child(top.dir(), name), false);
+            NativeFiles.Dirent entry = top.names().get(top.next()[0]++);
+            Walked w = visit(RawPaths.child(top.dir(), entry.name()), entry.type(), false, top.depthLeft() < 0 ? -1 : top.depthLeft() - 1);
             if (w != null) {
                 return w;
             }
         }
     }
 
-    private Walked visit(byte[] path, boolean root) {
+    private Walked visit(byte[] path, int type, boolean root, int depthLeft) {
         String display = RawPaths.display(path);
+        Set<FileAttribute> attrs = plan.attributes(display);
+        boolean maybeDirectory = type == NativeFiles.DT_DIR || type == NativeFiles.DT_UNKNOWN
+                || type == NativeFiles.DT_LNK && plan.follows(display);
+        if (!maybeDirectory) {
+            // Typed by the listing and not a directory: nothing to enter, and the stat can wait
+            // for a worker thread, or is not needed at all.
+            return attrs.isEmpty() ? null : new Walked(path, display, null, attrs, null);
+        }
         Stat st;
         try {
             st = NativeFiles.stat(path, false);
@@ -86,7 +113,6 @@ public final class TreeWalker {
             }
             return null;
         }
-        Set<FileAttribute> attrs = plan.attributes(display);
         if (st.isSymlink() && plan.follows(display)) {
             try {
                 st = NativeFiles.stat(path, true);
@@ -95,12 +121,12 @@ public final class TreeWalker {
             }
         }
         String error = null;
-        if (st.isDirectory() && plan.enters(display) && (root || !pseudoMounts.contains(display))) {
+        if (st.isDirectory() && depthLeft != 0 && plan.enters(display) && (root || !pseudoMounts.contains(display))) {
             if (onStack(st)) {
                 warnings.accept(display, "symlink loop: this directory is already being walked; not entered again");
             } else {
                 try {
-                    stack.push(new Frame(path, NativeFiles.list(path), st.device(), st.inode(), new int[1]));
+                    stack.push(new Frame(path, NativeFiles.list(path), st.device(), st.inode(), new int[1], depthLeft));
                 } catch (NativeFileException e) {
                     if (e.vanished()) {
                         return null;

@@ -34,7 +34,8 @@ public record MonitorSpec(String ruleId, List<String> includes, List<String> exc
     public MonitorSpec {
         includes = List.copyOf(includes);
         excludes = List.copyOf(excludes);
-        attributes = Set.copyOf(attributes);
+        attributes = java.util.Collections.unmodifiableSet(attributes.isEmpty() ? java.util.EnumSet.noneOf(FileAttribute.class)
+                : java.util.EnumSet.copyOf(attributes));
         if (includes.isEmpty()) {
             throw new IllegalArgumentException("@monitor names no path");
         }

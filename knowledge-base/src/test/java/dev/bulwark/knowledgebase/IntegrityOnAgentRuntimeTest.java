@@ -132,6 +132,7 @@ class IntegrityOnAgentRuntimeTest {
         specs.forEach(s -> includes.addAll(s.includes()));
         assertTrue(includes.containsAll(List.of("/etc/shadow", "/etc/passwd", "/etc/ssh", "/etc/ld.so.preload", "/usr/bin")), includes.toString());
         assertTrue(specs.stream().allMatch(s -> s.ruleId().startsWith("IM-FILE-")), specs.toString());
+        assertEquals(MonitorSpec.ENTITY_TYPES, KnowledgeBaseFixture.knowledgeBase().monitoredEntities(), "every entity type is rated by some rule");
     }
 
     private static String[] concat(String[] a, String[] b) {

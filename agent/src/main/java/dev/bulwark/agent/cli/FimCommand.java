@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.integrity.BaselineFile;
 import dev.bulwark.agent.integrity.ChangeRating;
+import dev.bulwark.agent.integrity.EntityBaseline;
+import dev.bulwark.agent.integrity.EntityCollectors;
 import dev.bulwark.agent.integrity.ExpectedChanges;
 import dev.bulwark.agent.integrity.FimWatcher;
 import dev.bulwark.agent.integrity.IntegrityScan;
@@ -14,6 +16,7 @@ import dev.bulwark.agent.store.AgentStateStore;
 import dev.bulwark.agent.store.AtomicFiles;
 import dev.bulwark.engine.Finding;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import dev.bulwark.engine.integrity.EntityChange;
 import dev.bulwark.engine.integrity.FileAttribute;
 import dev.bulwark.engine.integrity.FileChange;
 import dev.bulwark.engine.integrity.FileState;
@@ -28,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -46,6 +50,7 @@ final class FimCommand implements Runnable {
 
     static final String BASELINE_FILE = "baseline.fim";
     static final String MAINTENANCE_FILE = "maintenance-until";
+    static final String ENTITY_FILE = "entities.json";
     private static final int RATE_BATCH = 512;
 
     @CommandLine.Spec
@@ -69,8 +74,11 @@ final class FimCommand implements Runnable {
         @Option(names = "--attributes", paramLabel = "LIST", defaultValue = "STANDARD",
                 description = "with --path: attributes to record (STANDARD, CONTENT, PERMISSIONS, GROWING or names such as sha256,mode; -name removes one; default: ${DEFAULT-VALUE})")
         String attributes;
-        @Option(names = "--policy", description = "monitor what the installed knowledge base's integrity rules ask (@monitor)")
+        @Option(names = "--policy", description = "monitor what the installed knowledge base's integrity rules ask (@monitor, @monitorEntities)")
         boolean policy;
+        @Option(names = "--entities", paramLabel = "LIST",
+                description = "also monitor system entities: all, or some of package, service, port, user, group, kmod, crontab")
+        String entities;
         @Option(names = "--store", paramLabel = "DIR", description = "where the baseline lives (default: the agent state's fim/ folder)")
         Path store;
         @Option(names = "--threads", paramLabel = "N", description = "threads hashing in parallel (default: the number of CPUs)")
@@ -84,6 +92,24 @@ final class FimCommand implements Runnable {
 
         Path baseline() {
             return storeDir().resolve(BASELINE_FILE);
+        }
+
+        Path entityBaseline() {
+            return storeDir().resolve(ENTITY_FILE);
+        }
+
+        /** --entities, else what --policy's rules rate, else what the entity baseline holds. */
+        List<String> entityTypes(LoadedKnowledgeBase kb) throws IOException {
+            if (entities != null) {
+                return MonitorSpec.entityTypes(entities);
+            }
+            if (policy && kb != null && !kb.monitoredEntities().isEmpty()) {
+                return kb.monitoredEntities();
+            }
+            if (Files.exists(entityBaseline()) && paths.isEmpty()) {
+                return EntityBaseline.read(entityBaseline()).types();
+            }
+            return List.of();
         }
 
         /** The knowledge base that rates changes, or {@code null} (with a note on stderr) when none can be loaded. */
@@ -144,7 +170,7 @@ final class FimCommand implements Runnable {
 
     static final class NoBaseline extends IOException {
         NoBaseline(Path f) {
-            super("no baseline at " + f + "; build one with 'bulwark-agent fim baseline --path DIR' (or --policy)");
+            super("no baseline at " + f + "; build one with 'bulwark-agent fim baseline --path DIR' (or --entities LIST, or --policy)");
         }
     }
 
@@ -224,6 +250,22 @@ final class FimCommand implements Runnable {
             batch.clear();
         }
 
+        /** Rates and prints entity changes. */
+        void entities(List<EntityChange> changes, String expectedBecause) {
+            if (changes.isEmpty()) {
+                return;
+            }
+            flush();
+            clearProgress();
+            for (ChangeRating.RatedEntity r : rating.rateEntities(changes)) {
+                out.println(json ? json(r, expectedBecause).toString() : text(r, expectedBecause));
+            }
+            for (var f : rating.lastFailures()) {
+                System.err.printf("rule %s failed: %s%n", f.ruleId(), f.error());
+            }
+            out.flush();
+        }
+
         void finish(IntegrityScan.Summary s, String what) {
             flush();
             clearProgress();
@@ -257,6 +299,48 @@ final class FimCommand implements Runnable {
             fs.add(ResultJson.of(f));
         }
         return n;
+    }
+
+    static ObjectNode json(ChangeRating.RatedEntity r, String expectedBecause) {
+        EntityChange c = r.change();
+        ObjectNode n = ResultJson.MAPPER.createObjectNode();
+        n.put("entity", c.entityType());
+        n.put("key", c.key());
+        n.put("change", c.kind().name().toLowerCase(Locale.ROOT));
+        n.set("before", c.before().isEmpty() && c.kind() == dev.bulwark.engine.integrity.ChangeKind.CREATED ? null : ResultJson.MAPPER.valueToTree(c.before()));
+        n.set("after", c.after().isEmpty() && c.kind() == dev.bulwark.engine.integrity.ChangeKind.DELETED ? null : ResultJson.MAPPER.valueToTree(c.after()));
+        n.put("expected", c.expected());
+        if (c.expected()) {
+            n.put("expectedBecause", expectedBecause);
+        }
+        n.put("severity", r.severity() == null ? null : r.severity().label());
+        n.put("ruleId", r.findings().isEmpty() ? null : r.findings().getFirst().ruleId());
+        ArrayNode fs = n.putArray("findings");
+        for (Finding f : r.findings()) {
+            fs.add(ResultJson.of(f));
+        }
+        return n;
+    }
+
+    static String text(ChangeRating.RatedEntity r, String expectedBecause) {
+        EntityChange c = r.change();
+        StringBuilder sb = new StringBuilder(String.format("%-8s %s %s", c.kind().name().toLowerCase(Locale.ROOT), c.entityType(), c.key()));
+        if (r.findings().isEmpty()) {
+            sb.append(c.expected() ? "  expected: " + expectedBecause : "  (no rule rates this change)");
+        } else {
+            Finding top = r.findings().getFirst();
+            sb.append("  ").append(top.severity().label()).append(' ').append(top.ruleId()).append(": ").append(top.message());
+        }
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>(c.before().keySet());
+        keys.addAll(c.after().keySet());
+        for (String k : keys) {
+            String b = c.before().get(k);
+            String a = c.after().get(k);
+            if (c.kind() == dev.bulwark.engine.integrity.ChangeKind.MODIFIED && !java.util.Objects.equals(a, b)) {
+                sb.append("\n    ").append(k).append(": ").append(b).append(" -> ").append(a);
+            }
+        }
+        return sb.toString();
     }
 
     static String text(ChangeRating.Rated r) {
@@ -327,47 +411,98 @@ final class FimCommand implements Runnable {
     }
 
     private static int lockedPass(Scope scope, boolean compare, boolean update, String onlyPackage) throws Exception {
-        BaselineFile.Reader old = compare ? scope.openExisting(true) : null;
-        try {
-            LoadedKnowledgeBase kb = scope.knowledgeBase(scope.policy);
-            MonitorPlan oldPlan = old == null ? null : MonitorPlan.fromJson(old.planJson());
-            MonitorPlan plan = scope.plan(kb, old);
-            if (oldPlan != null && !oldPlan.toJson().equals(plan.toJson())) {
-                System.err.println("note: the plan changed from '" + oldPlan.describe() + "' to '" + plan.describe()
-                        + "': newly covered paths join the baseline without being reported, paths no longer covered leave it");
+        LoadedKnowledgeBase kb = scope.knowledgeBase(scope.policy);
+        boolean files = !scope.paths.isEmpty() || scope.policy && kb != null && !kb.monitorSpecs().isEmpty() || Files.exists(scope.baseline());
+        List<String> entityTypes = scope.entityTypes(kb);
+        if (!files && entityTypes.isEmpty()) {
+            if (compare) {
+                throw new NoBaseline(scope.baseline());
             }
-            ExpectedChanges expected = scope.expected();
-            Predicate<String> inScope = p -> true;
-            if (onlyPackage != null) {
-                Set<String> files = PackageManagerEvidence.packageFiles(Path.of("/var/lib/dpkg/info"), onlyPackage);
-                inScope = files::contains;
-                expected = (b, a) -> "baseline rebuilt for package " + onlyPackage;
-            }
-            Printer printer = new Printer(kb, scope.json, old == null ? -1 : old.count());
-            IntegrityScan.Summary summary;
-            if (update) {
-                try (BaselineFile.Writer out = new BaselineFile.Writer(scope.baseline(), plan.toJson())) {
-                    summary = new IntegrityScan(plan, scope.threads, expected).run(old, oldPlan, out, inScope, printer);
-                    printer.flush();
-                    // Nothing changed and the plan is the same: the new baseline would be the old
-                    // one byte for byte, so it is dropped rather than synced and renamed.
-                    if (old == null || summary.changes() > 0 || !oldPlan.toJson().equals(plan.toJson()) || summary.warnings() > 0) {
-                        out.commit();
-                    }
+            throw new IllegalArgumentException("nothing to monitor: give --path DIR, --entities LIST or --policy");
+        }
+        if (compare && !files && !Files.exists(scope.entityBaseline())) {
+            throw new NoBaseline(scope.baseline());
+        }
+        long changes = 0;
+        Printer printer = null;
+        if (files) {
+            BaselineFile.Reader old = compare ? scope.openExisting(true) : null;
+            try {
+                printer = new Printer(kb, scope.json, old == null ? -1 : old.count());
+                changes += filePass(scope, kb, old, compare, update, onlyPackage, printer);
+            } finally {
+                if (old != null) {
+                    old.close();
                 }
-            } else {
-                summary = new IntegrityScan(plan, scope.threads, expected).run(old, oldPlan, null, inScope, printer);
-            }
-            printer.finish(summary, !compare ? "baseline of" : onlyPackage != null ? "baseline of package " + onlyPackage + ":" : "checked");
-            if (!compare) {
-                System.err.println("baseline written to " + scope.baseline());
-            }
-            return compare && summary.changes() > 0 ? ExitCodes.RESULTS : ExitCodes.OK;
-        } finally {
-            if (old != null) {
-                old.close();
             }
         }
+        if (!entityTypes.isEmpty() && onlyPackage == null) {
+            changes += entityPass(scope, kb, entityTypes, compare, update, printer != null ? printer : new Printer(kb, scope.json, -1));
+        }
+        return compare && changes > 0 ? ExitCodes.RESULTS : ExitCodes.OK;
+    }
+
+    private static long filePass(Scope scope, LoadedKnowledgeBase kb, BaselineFile.Reader old, boolean compare, boolean update, String onlyPackage,
+                                 Printer printer) throws IOException {
+        MonitorPlan oldPlan = old == null ? null : MonitorPlan.fromJson(old.planJson());
+        MonitorPlan plan = scope.plan(kb, old);
+        if (oldPlan != null && !oldPlan.toJson().equals(plan.toJson())) {
+            System.err.println("note: the plan changed from '" + oldPlan.describe() + "' to '" + plan.describe()
+                    + "': newly covered paths join the baseline without being reported, paths no longer covered leave it");
+        }
+        ExpectedChanges expected = scope.expected();
+        Predicate<String> inScope = p -> true;
+        if (onlyPackage != null) {
+            Set<String> files = PackageManagerEvidence.packageFiles(Path.of("/var/lib/dpkg/info"), onlyPackage);
+            inScope = files::contains;
+            expected = (b, a) -> "baseline rebuilt for package " + onlyPackage;
+        }
+        IntegrityScan.Summary summary;
+        if (update) {
+            try (BaselineFile.Writer out = new BaselineFile.Writer(scope.baseline(), plan.toJson())) {
+                summary = new IntegrityScan(plan, scope.threads, expected).run(old, oldPlan, out, inScope, printer);
+                printer.flush();
+                // Nothing changed and the plan is the same: the new baseline would be the old
+                // one byte for byte, so it is dropped rather than synced and renamed.
+                if (old == null || summary.changes() > 0 || !oldPlan.toJson().equals(plan.toJson()) || summary.warnings() > 0) {
+                    out.commit();
+                }
+            }
+        } else {
+            summary = new IntegrityScan(plan, scope.threads, expected).run(old, oldPlan, null, inScope, printer);
+        }
+        printer.finish(summary, !compare ? "baseline of" : onlyPackage != null ? "baseline of package " + onlyPackage + ":" : "checked");
+        if (!compare) {
+            System.err.println("baseline written to " + scope.baseline());
+        }
+        return compare ? summary.changes() : 0;
+    }
+
+    /** Packages, services, ports, users, groups, kernel modules, crontabs: collect, compare, rate, print. */
+    private static long entityPass(Scope scope, LoadedKnowledgeBase kb, List<String> types, boolean compare, boolean update, Printer printer)
+            throws IOException {
+        long started = System.nanoTime();
+        EntityBaseline.Snapshot now = EntityBaseline.collect(new EntityCollectors(Path.of("/")), types);
+        Path file = scope.entityBaseline();
+        long count = now.entities().values().stream().mapToLong(Map::size).sum();
+        if (!compare || !Files.exists(file)) {
+            if (update) {
+                EntityBaseline.write(file, now);
+            }
+            System.err.printf("baseline of %,d entities (%s) in %.2f s, written to %s%n", count, String.join(", ", types),
+                    (System.nanoTime() - started) / 1e9, file);
+            return 0;
+        }
+        EntityBaseline.Snapshot before = EntityBaseline.read(file);
+        String because = scope.expected().explain(null, null);
+        List<EntityChange> changes = EntityBaseline.compare(before, now, because, System.currentTimeMillis());
+        printer.entities(changes, because);
+        if (update && (!changes.isEmpty() || !before.types().equals(now.types()))) {
+            EntityBaseline.write(file, now);
+        }
+        System.err.printf("checked %,d entities (%s) in %.2f s: %s%n", count, String.join(", ", types), (System.nanoTime() - started) / 1e9,
+                changes.isEmpty() ? "no change" : String.format("%,d changes", changes.size()));
+        return changes.size();
     }
 
     static int guarded(Callable<Integer> body) throws Exception {
@@ -564,6 +699,9 @@ final class FimCommand implements Runnable {
             if (t.startsWith("p")) {
                 return Duration.parse(t.toUpperCase(Locale.ROOT));
             }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
             long n = Long.parseLong(t.substring(0, t.length() - 1));
             return switch (t.charAt(t.length() - 1)) {
                 case 's' -> Duration.ofSeconds(n);
@@ -573,7 +711,7 @@ final class FimCommand implements Runnable {
                 default -> throw new IllegalArgumentException();
             };
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("duration '" + s + "' is not understood; write 90m, 2h, 1d or PT2H");
+            throw new IllegalArgumentException("duration '" + s + "' is not understood; write 500ms, 30s, 90m, 2h, 1d or PT2H");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.bulwark.engine.Severity;
 import dev.bulwark.engine.evaluation.EvaluationResult;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import dev.bulwark.engine.evaluation.RuleFailure;
+import dev.bulwark.engine.integrity.EntityChange;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -33,11 +34,36 @@ public final class ChangeRating {
         this.kb = kb;
     }
 
+    /** An entity change with what the rules said about it. */
+    public record RatedEntity(EntityChange change, List<Finding> findings) {
+        public Severity severity() {
+            return findings.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(null);
+        }
+    }
+
     public List<Rated> rate(List<IntegrityScan.Change> changes) {
+        Map<Object, List<Finding>> byFact = findingsByFact(changes.stream().map(IntegrityScan.Change::fact).toList());
+        List<Rated> out = new ArrayList<>(changes.size());
+        for (IntegrityScan.Change c : changes) {
+            out.add(new Rated(c, sorted(byFact.get(c.fact()))));
+        }
+        return out;
+    }
+
+    public List<RatedEntity> rateEntities(List<EntityChange> changes) {
+        Map<Object, List<Finding>> byFact = findingsByFact(changes);
+        List<RatedEntity> out = new ArrayList<>(changes.size());
+        for (EntityChange c : changes) {
+            out.add(new RatedEntity(c, sorted(byFact.get(c))));
+        }
+        return out;
+    }
+
+    private Map<Object, List<Finding>> findingsByFact(List<?> facts) {
         Map<Object, List<Finding>> byFact = new IdentityHashMap<>();
         lastFailures = List.of();
-        if (kb != null && !changes.isEmpty()) {
-            EvaluationResult r = kb.evaluate(changes.stream().map(IntegrityScan.Change::fact).toList());
+        if (kb != null && !facts.isEmpty()) {
+            EvaluationResult r = kb.evaluate(facts);
             for (Finding f : r.findings()) {
                 for (Object fact : f.explanation().facts()) {
                     byFact.computeIfAbsent(fact, k -> new ArrayList<>()).add(f);
@@ -45,13 +71,16 @@ public final class ChangeRating {
             }
             lastFailures = r.failures();
         }
-        List<Rated> out = new ArrayList<>(changes.size());
-        for (IntegrityScan.Change c : changes) {
-            List<Finding> fs = new ArrayList<>(byFact.getOrDefault(c.fact(), List.of()));
-            fs.sort(Comparator.comparing(Finding::severity).reversed());
-            out.add(new Rated(c, List.copyOf(fs)));
+        return byFact;
+    }
+
+    private static List<Finding> sorted(List<Finding> fs) {
+        if (fs == null) {
+            return List.of();
         }
-        return out;
+        List<Finding> out = new ArrayList<>(fs);
+        out.sort(Comparator.comparing(Finding::severity).reversed());
+        return List.copyOf(out);
     }
 
     /** Rules that threw during the last {@link #rate}; reported, never silent. */

@@ -79,13 +79,7 @@ class FimWatcherTest {
         AtomicBoolean stop = new AtomicBoolean();
         try (FimWatcher w = new FimWatcher(plan, rec, Duration.ofMillis(200), 10_000)) {
             assertEquals(source, w.start(source.equals("fanotify")));
-            Thread loop = Thread.ofPlatform().start(() -> {
-                try {
-                    w.run(stop::get);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            Thread loop = runInBackground(w, stop);
             assertEquals(0, sh("cd '" + tree + "' && echo b=2 >> app.conf && chmod 600 keys && mv old-name new-name"
                     + " && mkdir -p drop/sub && echo z > drop/sub/z"));
             Map<String, ChangeKind> expected = new TreeMap<>(Map.of(
@@ -126,13 +120,7 @@ class FimWatcherTest {
         AtomicBoolean stop = new AtomicBoolean();
         try (FimWatcher w = new FimWatcher(plan, rec, Duration.ofMillis(300), 20)) {
             w.start(source.equals("fanotify"));
-            Thread loop = Thread.ofPlatform().start(() -> {
-                try {
-                    w.run(stop::get);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            Thread loop = runInBackground(w, stop);
             assertEquals(0, sh("cd '" + tree + "' && for i in $(seq 1 200); do echo $i > f$i; done"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (System.nanoTime() < deadline && rec.changes.stream().filter(c -> c.kind() == ChangeKind.CREATED).count() < 200) {
@@ -143,6 +131,16 @@ class FimWatcherTest {
             assertEquals(200, rec.changes.stream().filter(c -> c.kind() == ChangeKind.CREATED).count(), rec.changes.toString());
             assertTrue(rec.full >= 1, "a full pass instead of 200 partial ones");
         }
+    }
+
+    private static Thread runInBackground(FimWatcher w, AtomicBoolean stop) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                w.run(stop::get);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     private static boolean seenAll(List<FileChange> changes, Map<String, ChangeKind> expected) {

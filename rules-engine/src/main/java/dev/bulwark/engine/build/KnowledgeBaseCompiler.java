@@ -124,6 +124,13 @@ public final class KnowledgeBaseCompiler {
                     problems.add(RuleProblem.error(md.severity() == null ? Kind.MISSING_METADATA : Kind.INVALID_METADATA, md.id(), path, line, col,
                             "@severity: " + e.getMessage()));
                 }
+                if (values.containsKey(MonitorSpec.MONITOR_ENTITIES)) {
+                    try {
+                        MonitorSpec.entityTypes(RuleMetadata.unquote(values.get(MonitorSpec.MONITOR_ENTITIES)));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(RuleProblem.error(Kind.INVALID_METADATA, md.id(), path, line, col, "@monitorEntities: " + e.getMessage()));
+                    }
+                }
                 if (values.containsKey(MonitorSpec.MONITOR)) {
                     try {
                         MonitorSpec.fromAnnotations(md.id(), values);

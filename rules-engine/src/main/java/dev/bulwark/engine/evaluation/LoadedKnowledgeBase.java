@@ -28,6 +28,7 @@ public final class LoadedKnowledgeBase {
     private final RuleStatistics statistics = new RuleStatistics();
     private final OssecDecoders ossecDecoders;
     private final List<MonitorSpec> monitorSpecs = new ArrayList<>();
+    private final List<String> monitoredEntities = new ArrayList<>();
 
     LoadedKnowledgeBase(KieBase kieBase, BundleManifest manifest, OssecDecoders ossecDecoders) {
         this.kieBase = kieBase;
@@ -40,6 +41,14 @@ public final class LoadedKnowledgeBase {
                 if (ProtectionModule.INTEGRITY.id().equals(md.module())) {
                     try {
                         MonitorSpec.fromAnnotations(md.id(), rule.getMetaData()).ifPresent(monitorSpecs::add);
+                        Object entities = rule.getMetaData().get(MonitorSpec.MONITOR_ENTITIES);
+                        if (entities != null) {
+                            for (String t : MonitorSpec.entityTypes(RuleMetadata.unquote(entities))) {
+                                if (!monitoredEntities.contains(t)) {
+                                    monitoredEntities.add(t);
+                                }
+                            }
+                        }
                     } catch (IllegalArgumentException e) {
                         // The compiler refuses such rules; a bundle built elsewhere still loads, without the set.
                     }
@@ -64,6 +73,11 @@ public final class LoadedKnowledgeBase {
     /** What the integrity rules of this knowledge base ask to monitor ({@code @monitor}), in rule order. */
     public List<MonitorSpec> monitorSpecs() {
         return List.copyOf(monitorSpecs);
+    }
+
+    /** The entity types the integrity rules of this knowledge base rate ({@code @monitorEntities}). */
+    public List<String> monitoredEntities() {
+        return MonitorSpec.ENTITY_TYPES.stream().filter(monitoredEntities::contains).toList();
     }
 
     public long version() {

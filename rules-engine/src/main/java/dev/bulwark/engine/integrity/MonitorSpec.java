@@ -30,6 +30,11 @@ public record MonitorSpec(String ruleId, List<String> includes, List<String> exc
     public static final String ATTRIBUTES = "attributes";
     public static final String DEPTH = "depth";
     public static final String FOLLOW_SYMLINKS = "followSymlinks";
+    /** On an integrity rule: the system entities it rates ({@code @monitorEntities("user,group")}). */
+    public static final String MONITOR_ENTITIES = "monitorEntities";
+
+    /** The entity types an agent collects besides files, in the order they are reported. */
+    public static final List<String> ENTITY_TYPES = List.of("package", "service", "port", "user", "group", "kmod", "crontab");
 
     public MonitorSpec {
         includes = List.copyOf(includes);
@@ -85,6 +90,41 @@ public record MonitorSpec(String ruleId, List<String> includes, List<String> exc
         return Optional.of(new MonitorSpec(ruleId, csv(monitor), csv(RuleMetadata.unquote(annotations.get(EXCLUDE))),
                 attrs == null ? FileAttribute.STANDARD : FileAttribute.parse(attrs), maxDepth,
                 follow != null && follow.trim().equals("true")));
+    }
+
+    /**
+     * Parses {@code "packages,users"} (plural or singular, any case, or {@code all}) into entity
+     * types.
+     *
+     * @throws IllegalArgumentException naming the unknown word and the valid ones
+     */
+    public static List<String> entityTypes(String csv) {
+        if (csv == null || csv.isBlank()) {
+            throw new IllegalArgumentException("no entity type given; use all or " + String.join(", ", ENTITY_TYPES));
+        }
+        if (csv.trim().equalsIgnoreCase("all")) {
+            return ENTITY_TYPES;
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : csv.split(",")) {
+            String t = part.trim().toLowerCase(java.util.Locale.ROOT);
+            if (t.isEmpty()) {
+                continue;
+            }
+            if (!ENTITY_TYPES.contains(t) && t.endsWith("s")) {
+                t = t.substring(0, t.length() - 1);
+            }
+            if (t.equals("module") || t.equals("kernel-module")) {
+                t = "kmod";
+            }
+            if (!ENTITY_TYPES.contains(t)) {
+                throw new IllegalArgumentException("unknown entity type '" + part.trim() + "'; use all or " + String.join(", ", ENTITY_TYPES));
+            }
+            if (!out.contains(t)) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** A whole tree with the standard attributes: what {@code fim --path DIR} monitors. */

@@ -68,5 +68,7 @@ class KnowledgeBaseCompilerTest {
         assertTrue(attrs.get(0).message().contains("unknown attribute 'colour'"), attrs.get(0).message());
         List<RuleProblem> module = problems(fim.replace("etc/relative", "/etc/ok").replace("sha256,colour", "STANDARD").replace("\"integrity\"", "\"loginspection\""));
         assertTrue(module.get(0).message().contains("@monitor belongs on integrity rules"), module.toString());
+        List<RuleProblem> entities = problems(fim.replace("@monitor(\"etc/relative, /ok/**\") @attributes(\"sha256,colour\")", "@monitorEntities(\"users,printers\")"));
+        assertTrue(entities.get(0).message().contains("@monitorEntities: unknown entity type 'printers'"), entities.toString());
     }
 }

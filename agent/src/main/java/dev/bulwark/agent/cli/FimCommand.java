@@ -292,10 +292,15 @@ final class FimCommand implements Runnable {
         if (r.change().expectedBecause() != null) {
             n.put("expectedBecause", r.change().expectedBecause());
         }
-        n.put("severity", r.severity() == null ? null : r.severity().label());
-        n.put("ruleId", r.findings().isEmpty() ? null : r.findings().getFirst().ruleId());
+        return rating(n, r.findings());
+    }
+
+    /** What the rules said: the top finding's severity and rule id, and every finding in full. */
+    private static ObjectNode rating(ObjectNode n, List<Finding> findings) {
+        n.put("severity", findings.isEmpty() ? null : findings.getFirst().severity().label());
+        n.put("ruleId", findings.isEmpty() ? null : findings.getFirst().ruleId());
         ArrayNode fs = n.putArray("findings");
-        for (Finding f : r.findings()) {
+        for (Finding f : findings) {
             fs.add(ResultJson.of(f));
         }
         return n;
@@ -313,13 +318,7 @@ final class FimCommand implements Runnable {
         if (c.expected()) {
             n.put("expectedBecause", expectedBecause);
         }
-        n.put("severity", r.severity() == null ? null : r.severity().label());
-        n.put("ruleId", r.findings().isEmpty() ? null : r.findings().getFirst().ruleId());
-        ArrayNode fs = n.putArray("findings");
-        for (Finding f : r.findings()) {
-            fs.add(ResultJson.of(f));
-        }
-        return n;
+        return rating(n, r.findings());
     }
 
     static String text(ChangeRating.RatedEntity r, String expectedBecause) {

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -27,7 +27,9 @@ import java.util.function.Predicate;
  * One pass over the monitored trees: walks them, completes each entry (hash, xattrs, link target,
  * names) on a pool of threads, merges the result with the old baseline as two sorted streams, and
  * reports each difference once. Content is hashed again only when inode, size, mtime or ctime
- * changed. A file is stat'ed on the descriptor it is hashed through, before reading, so a write
+ * changed; an entry whose whole stat is unchanged (ctime included, which any xattr, ACL, mode or
+ * owner change moves) is not read at all beyond its {@code statx}. A file is stat'ed on the
+ * descriptor it is hashed through, before reading, so a write
  * during the pass always leaves a newer ctime for the next pass to see; a file that changes while
  * it is read is read again (three times at most).
  *
@@ -38,6 +40,8 @@ import java.util.function.Predicate;
 public final class IntegrityScan {
 
     static final int WINDOW = 2048;
+    static final int TASK_BATCH = 64;
+    static final int WALK_BATCH = 256;
     static final int MAX_RENAME_CANDIDATES = 100_000;
     private static final int HASH_ATTEMPTS = 3;
     private static final byte[] EMPTY_SHA256 = BaselineFile.sha256().digest();
@@ -75,7 +79,20 @@ public final class IntegrityScan {
         this.expected = expected;
     }
 
-    private record Pending(TreeWalker.Walked walked, FileEntry old, Future<FileEntry> entry) {
+    private record Pending(TreeWalker.Walked walked, FileEntry old, CompletableFuture<FileEntry> entry) {
+    }
+
+    /** Completes a batch of entries on one worker, in order. */
+    private static void submit(ExecutorService pool, List<Pending> batch, boolean samePlan, ThreadLocal<NativeFiles.Hasher> hashers, Counters c) {
+        pool.execute(() -> {
+            for (Pending p : batch) {
+                try {
+                    p.entry().complete(complete(p.walked(), p.old(), samePlan, hashers.get(), c));
+                } catch (RuntimeException | Error e) {
+                    p.entry().completeExceptionally(e);
+                }
+            }
+        });
     }
 
     /**
@@ -118,6 +135,8 @@ public final class IntegrityScan {
         Map<Long, List<FileEntry>> deletedByInode = new HashMap<>();
         Map<Long, List<FileEntry>> createdByInode = new LinkedHashMap<>();
         Walk walk = null;
+        // Entries whose stat did not move reuse what was read last time, if last time read the same attributes.
+        boolean samePlan = oldPlan == null || oldPlan == plan || oldPlan.toJson().equals(plan.toJson());
         Pass pass = new Pass(old, oldPlan == null ? plan : oldPlan, out, scope, listener, c, deletedByInode, createdByInode);
         try {
             // The walk runs on its own thread (listing, paths, attribute sets); warnings reach the
@@ -126,14 +145,36 @@ public final class IntegrityScan {
             TreeWalker walker = starts == null ? new TreeWalker(plan, warn) : new TreeWalker(plan, starts, warn);
             walk = startWalk(walker);
             ArrayDeque<Pending> window = new ArrayDeque<>();
-            for (TreeWalker.Walked w = nextWalked(walk); w != null; w = nextWalked(walk)) {
-                pass.olderThan(w.path());
-                FileEntry prior = old != null && old.peek() != null && Arrays.equals(old.peek().path(), w.path()) ? old.next() : null;
-                TreeWalker.Walked walked = w;
-                window.add(new Pending(w, prior, pool.submit(() -> complete(walked, prior, hashers.get(), c))));
-                while (window.size() > WINDOW) {
-                    pass.finish(window.poll());
+            // Entries go to the workers in batches: one hand-over (and at most one wake-up) per
+            // batch rather than per file, which on a million small files is most of the system time.
+            List<Pending> batch = new ArrayList<>(TASK_BATCH);
+            for (List<TreeWalker.Walked> walkedBatch = nextWalked(walk); walkedBatch != null; walkedBatch = nextWalked(walk)) {
+                for (TreeWalker.Walked w : walkedBatch) {
+                    pass.olderThan(w.path());
+                    FileEntry prior = old != null && old.peek() != null && Arrays.equals(old.peek().path(), w.path()) ? old.next() : null;
+                    Pending p = new Pending(w, prior, new CompletableFuture<>());
+                    window.add(p);
+                    batch.add(p);
+                    if (batch.size() == TASK_BATCH) {
+                        submit(pool, batch, samePlan, hashers, c);
+                        batch = new ArrayList<>(TASK_BATCH);
+                    }
+                    while (window.size() > WINDOW) {
+                        if (!window.peek().entry().isDone() && !batch.isEmpty()) {
+                            submit(pool, batch, samePlan, hashers, c);
+                            batch = new ArrayList<>(TASK_BATCH);
+                        }
+                        pass.finish(window.poll());
+                    }
                 }
+                if (!batch.isEmpty() && walk.queue().isEmpty()) {
+                    // The walk is slower than the workers for now: do not hold entries back.
+                    submit(pool, batch, samePlan, hashers, c);
+                    batch = new ArrayList<>(TASK_BATCH);
+                }
+            }
+            if (!batch.isEmpty()) {
+                submit(pool, batch, samePlan, hashers, c);
             }
             while (!window.isEmpty()) {
                 pass.finish(window.poll());
@@ -157,11 +198,20 @@ public final class IntegrityScan {
     private static final Object END_OF_WALK = new Object();
 
     private static Walk startWalk(TreeWalker walker) {
-        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(WINDOW);
+        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(WINDOW / WALK_BATCH + 2);
         Thread t = Thread.ofPlatform().name("bulwark-fim-walk").daemon().start(() -> {
             try {
+                List<TreeWalker.Walked> batch = new ArrayList<>(WALK_BATCH);
                 for (TreeWalker.Walked w = walker.next(); w != null; w = walker.next()) {
-                    queue.put(w);
+                    batch.add(w);
+                    // Full batches, or whatever is ready when the merge is waiting for work.
+                    if (batch.size() == WALK_BATCH || queue.isEmpty() && batch.size() >= 16) {
+                        queue.put(batch);
+                        batch = new ArrayList<>(WALK_BATCH);
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    queue.put(batch);
                 }
                 queue.put(END_OF_WALK);
             } catch (InterruptedException e) {
@@ -177,7 +227,8 @@ public final class IntegrityScan {
         return new Walk(t, queue);
     }
 
-    private static TreeWalker.Walked nextWalked(Walk walk) throws IOException {
+    @SuppressWarnings("unchecked")
+    private static List<TreeWalker.Walked> nextWalked(Walk walk) throws IOException {
         Object o;
         try {
             o = walk.queue().take();
@@ -191,7 +242,7 @@ public final class IntegrityScan {
         if (o instanceof Throwable t) {
             throw new IOException("the walk failed: " + t, t);
         }
-        return (TreeWalker.Walked) o;
+        return (List<TreeWalker.Walked>) o;
     }
 
     private static final class Counters {
@@ -394,7 +445,7 @@ public final class IntegrityScan {
     }
 
     /** Builds the full entry for one walked path on a worker thread; {@code null} when it vanished. */
-    private static FileEntry complete(TreeWalker.Walked w, FileEntry prior, NativeFiles.Hasher hasher, Counters c) {
+    private static FileEntry complete(TreeWalker.Walked w, FileEntry prior, boolean reusePrior, NativeFiles.Hasher hasher, Counters c) {
         Stat st = w.stat();
         if (st == null) {
             try {
@@ -450,6 +501,14 @@ public final class IntegrityScan {
                 }
             }
         }
+        String owner = attrs.contains(FileAttribute.OWNER) ? NativeFiles.userName(st.uid()) : null;
+        String group = attrs.contains(FileAttribute.GROUP) ? NativeFiles.groupName(st.gid()) : null;
+        if (reusePrior && prior != null && prior.error() == null && error == null && st.equals(prior.stat())) {
+            // Not a single stat field moved, ctime included: setting an xattr or an ACL moves
+            // ctime, and a symlink's target cannot change without a new inode. What was read last
+            // time is still true; only statx was needed.
+            return new FileEntry(w.path(), st, owner, group, sha, prior.linkTarget(), prior.xattrs(), null);
+        }
         byte[] target = null;
         if (st.isSymlink() && attrs.contains(FileAttribute.TARGET)) {
             try {
@@ -472,8 +531,6 @@ public final class IntegrityScan {
                 error = e.getMessage();
             }
         }
-        String owner = attrs.contains(FileAttribute.OWNER) ? NativeFiles.userName(st.uid()) : null;
-        String group = attrs.contains(FileAttribute.GROUP) ? NativeFiles.groupName(st.gid()) : null;
         return new FileEntry(w.path(), st, owner, group, sha, target, xattrs, error);
     }
 }

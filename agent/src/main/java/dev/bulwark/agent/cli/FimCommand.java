@@ -578,6 +578,8 @@ final class FimCommand implements Runnable {
         int maxPaths;
         @Option(names = "--inotify", description = "use inotify even where fanotify is allowed")
         boolean inotify;
+        @Option(names = "--full-every", paramLabel = "DURATION", description = "also check everything this often (the scheduled check; e.g. 1h)")
+        String fullEvery;
         @Option(names = "--for", paramLabel = "DURATION", description = "stop after this long (default: until interrupted)")
         String duration;
 
@@ -635,6 +637,9 @@ final class FimCommand implements Runnable {
                     };
                     passes.full();
                     try (FimWatcher watcher = new FimWatcher(plan, passes, settleFor, maxPaths)) {
+                        if (fullEvery != null) {
+                            watcher.fullPassEvery(parseDuration(fullEvery));
+                        }
                         String source = watcher.start(!inotify);
                         System.err.println("watching " + plan.describe() + " with " + source + " (settle " + settle + ")");
                         watcher.run(() -> stop.get() || System.nanoTime() >= stopAt);

@@ -50,11 +50,24 @@ public final class FimWatcher implements AutoCloseable {
     private long partialPasses;
     private long fullPasses;
 
+    private long fullEveryNanos = Long.MAX_VALUE;
+    private long lastFullAt = System.nanoTime();
+
     public FimWatcher(MonitorPlan plan, Passes passes, java.time.Duration settle, int maxPaths) {
         this.plan = plan;
         this.passes = passes;
         this.settleNanos = settle.toNanos();
         this.maxPaths = maxPaths;
+    }
+
+    /**
+     * Also run a full pass this often, whatever the events said: the scheduled check, which
+     * catches what no event reports (a change while the watcher was down, a file system that
+     * does not report, a lost event).
+     */
+    public FimWatcher fullPassEvery(java.time.Duration every) {
+        this.fullEveryNanos = every.toNanos();
+        return this;
     }
 
     /** Which event source is in use: {@code fanotify} or {@code inotify}. */
@@ -106,9 +119,14 @@ public final class FimWatcher implements AutoCloseable {
         while (!stop.getAsBoolean()) {
             poll(100);
             long now = System.nanoTime();
+            if (now - lastFullAt >= fullEveryNanos) {
+                overflow = true;
+                firstDirtyAt = now - settleNanos;
+            }
             if ((overflow || !dirty.isEmpty()) && now - firstDirtyAt >= settleNanos && now - lastPassAt >= settleNanos) {
                 lastPassAt = now;
                 if (overflow || dirty.size() > maxPaths) {
+                    lastFullAt = now;
                     overflow = false;
                     dirty.clear();
                     fullPasses++;

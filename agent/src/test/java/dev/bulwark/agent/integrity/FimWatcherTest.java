@@ -133,6 +133,32 @@ class FimWatcherTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theScheduledFullPassFindsWhatNoEventReported() throws Exception {
+        Path tree = Files.createDirectories(tmp.resolve("scheduled"));
+        Path store = Files.createDirectories(tmp.resolve("store3"));
+        Files.writeString(tree.resolve("f"), "1");
+        MonitorPlan plan = FimTrees.plan(tree);
+        FimTrees.baseline(plan, store);
+        // Changed before the watcher starts: no event will ever say so.
+        Files.writeString(tree.resolve("f"), "2");
+        Recorder rec = new Recorder(plan, store);
+        AtomicBoolean stop = new AtomicBoolean();
+        try (FimWatcher w = new FimWatcher(plan, rec, Duration.ofMillis(100), 100).fullPassEvery(Duration.ofMillis(500))) {
+            w.start(false);
+            Thread loop = runInBackground(w, stop);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline && rec.changes.isEmpty()) {
+                Thread.sleep(50);
+            }
+            stop.set(true);
+            loop.join();
+        }
+        assertTrue(rec.full >= 1);
+        assertEquals(List.of(tree.resolve("f").toString()), rec.changes.stream().map(FileChange::path).toList());
+    }
+
     private static Thread runInBackground(FimWatcher w, AtomicBoolean stop) {
         return Thread.ofPlatform().start(() -> {
             try {

@@ -149,6 +149,12 @@ final class FimCommand implements Runnable {
             if (existing != null) {
                 return MonitorPlan.fromJson(existing.planJson());
             }
+            if (Files.exists(baseline())) {
+                // A rebuild without --path: of what the current baseline covers.
+                try (BaselineFile.Reader current = new BaselineFile.Reader(baseline())) {
+                    return MonitorPlan.fromJson(current.planJson());
+                }
+            }
             throw new IllegalArgumentException("nothing to monitor: give --path DIR or --policy (no baseline in " + storeDir() + " to take a plan from)");
         }
 

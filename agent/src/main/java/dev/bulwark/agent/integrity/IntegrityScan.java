@@ -181,6 +181,7 @@ public final class IntegrityScan {
             }
             pass.olderThan(null);
             pass.pairRenames();
+            pass.drainWarnings();
         } finally {
             pool.shutdownNow();
             if (walk != null) {
@@ -317,13 +318,7 @@ public final class IntegrityScan {
             } catch (ExecutionException e) {
                 throw new IOException("integrity scan failed at " + p.walked().display() + ": " + e.getCause(), e.getCause());
             }
-            synchronized (c.workerWarnings) {
-                for (String[] w : c.workerWarnings) {
-                    c.warnings++;
-                    listener.warning(w[0], w[1]);
-                }
-                c.workerWarnings.clear();
-            }
+            drainWarnings();
             c.entries++;
             if ((c.entries & 1023) == 0) {
                 listener.progress(c.entries, c.bytesHashed.get());
@@ -371,6 +366,17 @@ public final class IntegrityScan {
             both.addAll(now);
             both.retainAll(oldPlan.attributes(path));
             return both;
+        }
+
+        /** Hands the warnings of the walk and the workers to the listener, on this thread. */
+        void drainWarnings() {
+            synchronized (c.workerWarnings) {
+                for (String[] w : c.workerWarnings) {
+                    c.warnings++;
+                    listener.warning(w[0], w[1]);
+                }
+                c.workerWarnings.clear();
+            }
         }
 
         private void write(FileEntry e) throws IOException {

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -161,9 +160,5 @@ public final class TreeWalker {
             out.addAll(List.of("/proc", "/sys", "/dev"));
         }
         return out;
-    }
-
-    static List<String> pseudoFileSystems() {
-        return new ArrayList<>(PSEUDO_FS);
     }
 }

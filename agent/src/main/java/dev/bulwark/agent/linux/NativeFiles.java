@@ -59,9 +59,9 @@ public final class NativeFiles {
             Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
     /**
      * {@code read} straight into a Java array: a critical downcall may take a heap segment, which
-     * saves the copy out of a native buffer (SHA-256 then runs at the speed of the digest, about
-     * 90 % of OpenSSL's, instead of 57 %). Reads are bounded to {@link #READ_CHUNK} bytes so the
-     * call stays short, as critical calls must.
+     * saves the copy out of a native buffer (SHA-256 measured at 71-84 % of OpenSSL's speed on one
+     * core this way, 57 % with the copy; docs/benchmarks.md). Reads are bounded to
+     * {@link #READ_CHUNK} bytes so the call stays short, as critical calls must.
      */
     private static final MethodHandle READ_INTO_ARRAY = LINKER.downcallHandle(LIBC.find("read").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG),
@@ -156,12 +156,26 @@ public final class NativeFiles {
         private final int errno;
 
         NativeFileException(String call, byte[] path, int errno) {
-            super(call + "(" + new String(path, java.nio.charset.StandardCharsets.UTF_8) + "): " + describe(errno));
+            super(call + "(" + printable(path) + "): " + describe(errno));
             this.errno = errno;
         }
 
         public int errno() {
             return errno;
+        }
+
+        /** The path with every byte outside printable ASCII escaped: a message stays one line. */
+        private static String printable(byte[] path) {
+            StringBuilder sb = new StringBuilder(path.length);
+            for (byte b : path) {
+                int c = Byte.toUnsignedInt(b);
+                if (c >= 0x20 && c < 0x7f && c != '\\') {
+                    sb.append((char) c);
+                } else {
+                    sb.append(String.format("\\x%02x", c));
+                }
+            }
+            return sb.toString();
         }
 
         /** The entry is gone (ENOENT, ENOTDIR): it vanished between listing and reading. */

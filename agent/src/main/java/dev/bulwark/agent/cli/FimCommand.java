@@ -112,6 +112,26 @@ final class FimCommand implements Runnable {
             return List.of();
         }
 
+        /**
+         * The knowledge base, loaded on first use: --policy needs it at once for the plan, a check
+         * only when it has a change to rate. {@code null} (with a note on stderr) when none loads.
+         */
+        java.util.function.Supplier<LoadedKnowledgeBase> lazyKnowledgeBase(LoadedKnowledgeBase alreadyLoaded) {
+            LoadedKnowledgeBase[] kb = {alreadyLoaded};
+            boolean[] tried = {alreadyLoaded != null};
+            return () -> {
+                if (!tried[0]) {
+                    tried[0] = true;
+                    try {
+                        kb[0] = knowledgeBase(false);
+                    } catch (AgentCommand.KnowledgeBaseUnavailable e) {
+                        System.err.println(e.getMessage() + "; changes are reported without rules");
+                    }
+                }
+                return kb[0];
+            };
+        }
+
         /** The knowledge base that rates changes, or {@code null} (with a note on stderr) when none can be loaded. */
         LoadedKnowledgeBase knowledgeBase(boolean required) throws AgentCommand.KnowledgeBaseUnavailable {
             AgentStateStore s = state.store();
@@ -192,7 +212,7 @@ final class FimCommand implements Runnable {
         private long warnings;
         private boolean progressShown;
 
-        Printer(LoadedKnowledgeBase kb, boolean json, long expectedEntries) {
+        Printer(java.util.function.Supplier<LoadedKnowledgeBase> kb, boolean json, long expectedEntries) {
             this.rating = new ChangeRating(kb);
             this.json = json;
             this.tty = System.console() != null && !json;
@@ -416,7 +436,10 @@ final class FimCommand implements Runnable {
     }
 
     private static int lockedPass(Scope scope, boolean compare, boolean update, String onlyPackage) throws Exception {
-        LoadedKnowledgeBase kb = scope.knowledgeBase(scope.policy);
+        // Loaded now when --policy needs it for the plan or --bundle names one (a refused bundle
+        // then fails the command); otherwise the installed one at the first change to rate.
+        LoadedKnowledgeBase kb = scope.policy || scope.source.bundle != null ? scope.knowledgeBase(true) : null;
+        java.util.function.Supplier<LoadedKnowledgeBase> rules = scope.lazyKnowledgeBase(kb);
         boolean files = !scope.paths.isEmpty() || scope.policy && kb != null && !kb.monitorSpecs().isEmpty() || Files.exists(scope.baseline());
         List<String> entityTypes = scope.entityTypes(kb);
         if (!files && entityTypes.isEmpty()) {
@@ -433,7 +456,7 @@ final class FimCommand implements Runnable {
         if (files) {
             BaselineFile.Reader old = compare ? scope.openExisting(true) : null;
             try {
-                printer = new Printer(kb, scope.json, old == null ? -1 : old.count());
+                printer = new Printer(rules, scope.json, old == null ? -1 : old.count());
                 changes += filePass(scope, kb, old, compare, update, onlyPackage, printer);
             } finally {
                 if (old != null) {
@@ -442,7 +465,7 @@ final class FimCommand implements Runnable {
             }
         }
         if (!entityTypes.isEmpty() && onlyPackage == null) {
-            changes += entityPass(scope, kb, entityTypes, compare, update, printer != null ? printer : new Printer(kb, scope.json, -1));
+            changes += entityPass(scope, kb, entityTypes, compare, update, printer != null ? printer : new Printer(rules, scope.json, -1));
         }
         return compare && changes > 0 ? ExitCodes.RESULTS : ExitCodes.OK;
     }
@@ -607,12 +630,12 @@ final class FimCommand implements Runnable {
                 });
                 Runtime.getRuntime().addShutdownHook(hook);
                 try (java.nio.channels.FileChannel lock = BaselineFile.lock(scope.storeDir())) {
-                    LoadedKnowledgeBase kb = scope.knowledgeBase(scope.policy);
+                    LoadedKnowledgeBase kb = scope.policy || scope.source.bundle != null ? scope.knowledgeBase(true) : null;
                     MonitorPlan plan;
                     try (BaselineFile.Reader existing = scope.openExisting(false)) {
                         plan = scope.plan(kb, existing);
                     }
-                    Printer printer = new Printer(kb, scope.json, -1);
+                    Printer printer = new Printer(scope.lazyKnowledgeBase(kb), scope.json, -1);
                     IntegrityScan scan = new IntegrityScan(plan, scope.threads, scope.expected());
                     long[] changes = new long[1];
                     FimWatcher.Passes passes = new FimWatcher.Passes() {

@@ -26,12 +26,32 @@ public final class ChangeRating {
         }
     }
 
-    private final LoadedKnowledgeBase kb;
+    private final java.util.function.Supplier<LoadedKnowledgeBase> source;
+    private LoadedKnowledgeBase kb;
+    private boolean loaded;
     private List<RuleFailure> lastFailures = List.of();
 
     /** @param kb the knowledge base, or {@code null}: changes are reported without a rating */
     public ChangeRating(LoadedKnowledgeBase kb) {
-        this.kb = kb;
+        this(() -> kb);
+    }
+
+    /**
+     * Loads the knowledge base only when the first change needs rating: a pass that finds nothing
+     * never pays for loading the rules.
+     *
+     * @param kb gives the knowledge base, or {@code null} when there is none
+     */
+    public ChangeRating(java.util.function.Supplier<LoadedKnowledgeBase> kb) {
+        this.source = kb;
+    }
+
+    private LoadedKnowledgeBase kb() {
+        if (!loaded) {
+            kb = source.get();
+            loaded = true;
+        }
+        return kb;
     }
 
     /** An entity change with what the rules said about it. */
@@ -62,8 +82,8 @@ public final class ChangeRating {
     private Map<Object, List<Finding>> findingsByFact(List<?> facts) {
         Map<Object, List<Finding>> byFact = new IdentityHashMap<>();
         lastFailures = List.of();
-        if (kb != null && !facts.isEmpty()) {
-            EvaluationResult r = kb.evaluate(facts);
+        if (!facts.isEmpty() && kb() != null) {
+            EvaluationResult r = kb().evaluate(facts);
             for (Finding f : r.findings()) {
                 for (Object fact : f.explanation().facts()) {
                     byFact.computeIfAbsent(fact, k -> new ArrayList<>()).add(f);

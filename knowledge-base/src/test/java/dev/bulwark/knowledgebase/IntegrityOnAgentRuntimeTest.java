@@ -76,6 +76,55 @@ class IntegrityOnAgentRuntimeTest {
     }
 
     @Test
+    void unreadableFilesAreRecordedWithTheirErrorAndTheRestIsChecked() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "needs root to run the agent as nobody (root reads every file)");
+        Path base = Files.createDirectories(work.resolve("unreadable"));
+        Path tree = Files.createDirectories(base.resolve("tree"));
+        Path store = Files.createDirectories(base.resolve("store"));
+        Files.writeString(tree.resolve("secret"), "only root");
+        Files.writeString(tree.resolve("open"), "anyone");
+        Files.createDirectories(tree.resolve("closed"));
+        Files.writeString(tree.resolve("closed/inside"), "x");
+        Files.setPosixFilePermissions(tree.resolve("secret"), PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(tree.resolve("closed"), PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxrwxrwx"));
+        // The temporary directory (0700, root's) and what is below it, up to the tree: nobody must
+        // be able to walk in. Never above it.
+        for (Path p = base; p.startsWith(work); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        var baseline = asNobody("fim", "baseline", "--state", store.toString(), "--store", store.toString(), "--path", tree.toString());
+        assertEquals(0, baseline.exit(), baseline.toString());
+        assertTrue(baseline.stderr().contains("secret") && baseline.stderr().contains("EACCES"), baseline.stderr());
+        assertTrue(baseline.stderr().contains("closed") && baseline.stderr().contains("could not be fully read"), baseline.stderr());
+
+        Files.writeString(tree.resolve("open"), "changed");
+        var check = asNobody("fim", "check", "--json", "--state", store.toString(), "--store", store.toString());
+        assertEquals(1, check.exit(), check.toString());
+        List<String> paths = new ArrayList<>();
+        for (String line : check.stdout().split("\n")) {
+            paths.add(JSON.readTree(line).path("path").asText());
+        }
+        assertEquals(List.of(tree.resolve("open").toString()), paths, "the readable file's change, and no false change for the unreadable ones");
+    }
+
+    private static DefaultBundleOnAgentRuntimeTest.Result asNobody(String... args) throws Exception {
+        ProcessBuilder pb = DefaultBundleOnAgentRuntimeTest.agentProcess(args);
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"));
+        cmd.addAll(pb.command());
+        pb.command(cmd);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        var err = p.getErrorStream();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] errBytes = err.readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return new DefaultBundleOnAgentRuntimeTest.Result(p.exitValue(), new String(out, java.nio.charset.StandardCharsets.UTF_8),
+                new String(errBytes, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void withoutABaselineCheckSaysHowToBuildOne() throws Exception {
         var r = agent("fim", "check", "--state", state.toString(), "--store", work.resolve("none").toString());
         assertEquals(4, r.exit(), r.toString());

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DefaultBundleOnAgentRuntimeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path AGENT_JAR = Path.of(System.getProperty("bulwark.agent.jar", "../agent/target/agent.jar"));
-    private static final Path AGENT_LIB = Path.of(System.getProperty("bulwark.agent.lib", "../agent/target/lib"));
+    static final Path AGENT_JAR = Path.of(System.getProperty("bulwark.agent.jar", "../agent/target/agent.jar"));
+    static final Path AGENT_LIB = Path.of(System.getProperty("bulwark.agent.lib", "../agent/target/lib"));
 
     @TempDir
     static Path work;

@@ -109,11 +109,30 @@ class IntegrityOnAgentRuntimeTest {
         assertEquals(List.of(tree.resolve("open").toString()), paths, "the readable file's change, and no false change for the unreadable ones");
     }
 
+    /**
+     * The agent as uid 65534, from a copy of its jars in a directory anyone can read: the checkout
+     * may sit below a directory nobody cannot enter (/root).
+     */
     private static DefaultBundleOnAgentRuntimeTest.Result asNobody(String... args) throws Exception {
-        ProcessBuilder pb = DefaultBundleOnAgentRuntimeTest.agentProcess(args);
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"));
-        cmd.addAll(pb.command());
-        pb.command(cmd);
+        Path copy = work.resolve("agent-for-nobody");
+        if (!Files.exists(copy)) {
+            Files.createDirectories(copy.resolve("lib"));
+            Files.copy(DefaultBundleOnAgentRuntimeTest.AGENT_JAR, copy.resolve("agent.jar"));
+            try (var jars = Files.list(DefaultBundleOnAgentRuntimeTest.AGENT_LIB)) {
+                for (Path j : jars.toList()) {
+                    Files.copy(j, copy.resolve("lib").resolve(j.getFileName()));
+                }
+            }
+            for (Path p = copy; p.startsWith(work); p = p.getParent()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", copy.resolve("agent.jar") + java.io.File.pathSeparator + copy.resolve("lib") + "/*", "dev.bulwark.agent.AgentMain"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("CLASSPATH");
         Process p = pb.start();
         p.getOutputStream().close();
         var err = p.getErrorStream();

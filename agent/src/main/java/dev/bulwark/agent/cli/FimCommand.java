@@ -465,7 +465,7 @@ final class FimCommand implements Runnable {
             }
         }
         if (!entityTypes.isEmpty() && onlyPackage == null) {
-            changes += entityPass(scope, kb, entityTypes, compare, update, printer != null ? printer : new Printer(rules, scope.json, -1));
+            changes += entityPass(scope, entityTypes, compare, update, printer != null ? printer : new Printer(rules, scope.json, -1));
         }
         return compare && changes > 0 ? ExitCodes.RESULTS : ExitCodes.OK;
     }
@@ -507,7 +507,7 @@ final class FimCommand implements Runnable {
     }
 
     /** Packages, services, ports, users, groups, kernel modules, crontabs: collect, compare, rate, print. */
-    private static long entityPass(Scope scope, LoadedKnowledgeBase kb, List<String> types, boolean compare, boolean update, Printer printer)
+    private static long entityPass(Scope scope, List<String> types, boolean compare, boolean update, Printer printer)
             throws IOException {
         long started = System.nanoTime();
         EntityBaseline.Snapshot now = EntityBaseline.collect(new EntityCollectors(Path.of("/")), types);
@@ -637,6 +637,8 @@ final class FimCommand implements Runnable {
                     }
                     Printer printer = new Printer(scope.lazyKnowledgeBase(kb), scope.json, -1);
                     IntegrityScan scan = new IntegrityScan(plan, scope.threads, scope.expected());
+                    // Entities have no events to watch: they are checked with every full pass.
+                    List<String> entityTypes = scope.entityTypes(kb);
                     long[] changes = new long[1];
                     FimWatcher.Passes passes = new FimWatcher.Passes() {
                         @Override
@@ -647,6 +649,9 @@ final class FimCommand implements Runnable {
                         @Override
                         public void full() throws IOException {
                             changes[0] += pass(p -> true, null);
+                            if (!entityTypes.isEmpty()) {
+                                changes[0] += entityPass(scope, entityTypes, true, true, printer);
+                            }
                         }
 
                         private long pass(Predicate<String> inScope, List<dev.bulwark.agent.integrity.TreeWalker.Start> starts) throws IOException {
@@ -656,7 +661,9 @@ final class FimCommand implements Runnable {
                                 MonitorPlan oldPlan = old == null ? null : MonitorPlan.fromJson(old.planJson());
                                 IntegrityScan.Summary s = scan.run(old, oldPlan, out, inScope, starts, printer);
                                 printer.flush();
-                                out.commit();
+                                if (old == null || s.changes() > 0 || s.warnings() > 0 || !oldPlan.toJson().equals(plan.toJson())) {
+                                    out.commit();
+                                }
                                 if (first) {
                                     System.err.printf("baseline of %,d entries written to %s%n", s.entries(), scope.baseline());
                                 }

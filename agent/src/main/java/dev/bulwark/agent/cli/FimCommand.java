@@ -167,12 +167,12 @@ final class FimCommand implements Runnable {
                 return new MonitorPlan(kb.monitorSpecs());
             }
             if (existing != null) {
-                return MonitorPlan.fromJson(existing.planJson());
+                return existing.plan();
             }
             if (Files.exists(baseline())) {
                 // A rebuild without --path: of what the current baseline covers.
                 try (BaselineFile.Reader current = new BaselineFile.Reader(baseline())) {
-                    return MonitorPlan.fromJson(current.planJson());
+                    return current.plan();
                 }
             }
             throw new IllegalArgumentException("nothing to monitor: give --path DIR or --policy (no baseline in " + storeDir() + " to take a plan from)");
@@ -472,7 +472,7 @@ final class FimCommand implements Runnable {
 
     private static long filePass(Scope scope, LoadedKnowledgeBase kb, BaselineFile.Reader old, boolean compare, boolean update, String onlyPackage,
                                  Printer printer) throws IOException {
-        MonitorPlan oldPlan = old == null ? null : MonitorPlan.fromJson(old.planJson());
+        MonitorPlan oldPlan = old == null ? null : old.plan();
         MonitorPlan plan = scope.plan(kb, old);
         if (oldPlan != null && !oldPlan.toJson().equals(plan.toJson())) {
             System.err.println("note: the plan changed from '" + oldPlan.describe() + "' to '" + plan.describe()
@@ -658,7 +658,7 @@ final class FimCommand implements Runnable {
                             boolean first = !Files.exists(scope.baseline());
                             try (BaselineFile.Reader old = first ? null : new BaselineFile.Reader(scope.baseline());
                                  BaselineFile.Writer out = new BaselineFile.Writer(scope.baseline(), plan.toJson())) {
-                                MonitorPlan oldPlan = old == null ? null : MonitorPlan.fromJson(old.planJson());
+                                MonitorPlan oldPlan = old == null ? null : old.plan();
                                 IntegrityScan.Summary s = scan.run(old, oldPlan, out, inScope, starts, printer);
                                 printer.flush();
                                 if (old == null || s.changes() > 0 || s.warnings() > 0 || !oldPlan.toJson().equals(plan.toJson())) {

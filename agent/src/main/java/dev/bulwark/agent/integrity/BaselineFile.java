@@ -250,6 +250,15 @@ public final class BaselineFile {
             return planJson;
         }
 
+        /** The monitoring plan the baseline was built for. */
+        public MonitorPlan plan() throws BaselineDamagedException {
+            try {
+                return MonitorPlan.fromJson(planJson);
+            } catch (IllegalArgumentException e) {
+                throw new BaselineDamagedException(file, "its header is not a monitoring plan (" + e.getMessage() + ")");
+            }
+        }
+
         public FileEntry peek() {
             return next;
         }

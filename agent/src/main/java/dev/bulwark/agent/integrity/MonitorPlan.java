@@ -1,7 +1,5 @@
 package dev.bulwark.agent.integrity;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.engine.integrity.FileAttribute;
 import dev.bulwark.engine.integrity.MonitorSpec;
 import java.util.ArrayList;
@@ -14,8 +12,6 @@ import java.util.Set;
  * of {@code --path} trees), with the walk roots deduplicated and sorted in walk order.
  */
 public final class MonitorPlan {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<MonitorSpec> specs;
     private final List<byte[]> roots;
@@ -86,17 +82,18 @@ public final class MonitorPlan {
         return false;
     }
 
-    /** The plan as JSON, stored in the baseline's header: a check against another plan is refused. */
+    /** The plan as JSON, stored in the baseline's header (see {@link PlanJson}). */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(specs);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return PlanJson.write(specs);
     }
 
-    public static MonitorPlan fromJson(String json) throws JsonProcessingException {
-        return new MonitorPlan(List.of(JSON.readValue(json, MonitorSpec[].class)));
+    /**
+     * The plan a baseline header holds.
+     *
+     * @throws IllegalArgumentException when the header is not a plan
+     */
+    public static MonitorPlan fromJson(String json) {
+        return new MonitorPlan(PlanJson.read(json));
     }
 
     /** Where the plans differ, for the message that refuses a check against another plan's baseline. */

@@ -54,7 +54,7 @@ final class FimTrees {
             }
         };
         try (BaselineFile.Reader old = compare ? new BaselineFile.Reader(file) : null) {
-            MonitorPlan oldPlan = old == null ? null : MonitorPlan.fromJson(old.planJson());
+            MonitorPlan oldPlan = old == null ? null : old.plan();
             IntegrityScan scan = new IntegrityScan(plan, 2, expected);
             IntegrityScan.Summary s;
             if (update) {

@@ -37,7 +37,9 @@ final class PlanJson {
             sb.append(",\"excludes\":");
             strings(sb, s.excludes());
             sb.append(",\"attributes\":");
-            strings(sb, EnumSet.copyOf(s.attributes()).stream().map(Enum::name).toList());
+            EnumSet<FileAttribute> attrs = EnumSet.noneOf(FileAttribute.class);
+            attrs.addAll(s.attributes());
+            strings(sb, attrs.stream().map(Enum::name).toList());
             sb.append(",\"maxDepth\":").append(s.maxDepth());
             sb.append(",\"followSymlinks\":").append(s.followSymlinks()).append('}');
         }
@@ -94,10 +96,17 @@ final class PlanJson {
             Object depth = m.get("maxDepth");
             Object follow = m.get("followSymlinks");
             out.add(new MonitorSpec(m.get("ruleId") instanceof String id ? id : "", stringList(m.get("includes"), "includes"),
-                    stringList(m.get("excludes"), "excludes"), attrs, depth instanceof Long d ? Math.toIntExact(d) : -1,
+                    stringList(m.get("excludes"), "excludes"), attrs, depth instanceof Long d ? depth(d) : -1,
                     Boolean.TRUE.equals(follow)));
         }
         return out;
+    }
+
+    private static int depth(long d) {
+        if (d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("plan field maxDepth is out of range: " + d);
+        }
+        return (int) d;
     }
 
     private static List<String> stringList(Object v, String field) {

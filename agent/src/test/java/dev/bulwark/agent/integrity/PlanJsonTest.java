@@ -34,7 +34,8 @@ class PlanJsonTest {
     @Test
     void refusesWhatIsNotAPlan() {
         for (String bad : List.of("", "{}", "[1]", "[{\"includes\":\"/etc\"}]", "[{\"includes\":[\"/etc\"]}] x", "[[[[[[[[[[[[1]]]]]]]]]]]]",
-                "[{\"includes\":[\"/etc\"],\"attributes\":[\"COLOUR\"]}]", "[{\"includes\":[\"relative\"]}]", "[\"unterminated")) {
+                "[{\"includes\":[\"/etc\"],\"attributes\":[\"COLOUR\"]}]", "[{\"includes\":[\"relative\"]}]", "[\"unterminated",
+                "[{\"includes\":[\"/etc\"],\"maxDepth\":99999999999}]", "[{\"includes\":[\"/etc\"],\"maxDepth\":-5}]")) {
             assertThrows(IllegalArgumentException.class, () -> PlanJson.read(bad), bad);
         }
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PlanJson.read("[{\"a\" 1}]")).getMessage().contains("at character"));

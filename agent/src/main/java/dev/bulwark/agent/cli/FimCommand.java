@@ -233,12 +233,7 @@ final class FimCommand implements Runnable {
                 return;
             }
             double secs = Math.max((System.nanoTime() - started) / 1e9, 1e-9);
-            int width = 30;
-            String bar = expectedEntries > 0
-                    ? "[" + "#".repeat((int) Math.min(width, width * entries / expectedEntries))
-                        + " ".repeat(width - (int) Math.min(width, width * entries / expectedEntries)) + "] "
-                        + Math.min(100, 100 * entries / expectedEntries) + "% "
-                    : "";
+            String bar = expectedEntries > 0 ? ProgressBar.bar(entries, expectedEntries) : "";
             System.err.printf("\r%s%,d entries, %,.0f MB hashed, %,.0f entries/s", bar, entries, bytesHashed / 1e6, entries / secs);
             progressShown = true;
         }
@@ -266,7 +261,7 @@ final class FimCommand implements Runnable {
                 return;
             }
             clearProgress();
-            for (ChangeRating.Rated r : rating.rate(batch)) {
+            for (ChangeRating.Rated<IntegrityScan.Change> r : rating.rate(batch, IntegrityScan.Change::fact)) {
                 out.println(json ? json(r).toString() : text(r));
             }
             for (var f : rating.lastFailures()) {
@@ -283,7 +278,7 @@ final class FimCommand implements Runnable {
             }
             flush();
             clearProgress();
-            for (ChangeRating.RatedEntity r : rating.rateEntities(changes)) {
+            for (ChangeRating.Rated<EntityChange> r : rating.rate(changes, c -> c)) {
                 out.println(json ? json(r, expectedBecause).toString() : text(r, expectedBecause));
             }
             for (var f : rating.lastFailures()) {
@@ -305,7 +300,7 @@ final class FimCommand implements Runnable {
         }
     }
 
-    static ObjectNode json(ChangeRating.Rated r) {
+    static ObjectNode json(ChangeRating.Rated<IntegrityScan.Change> r) {
         FileChange c = r.change().fact();
         ObjectNode n = ResultJson.MAPPER.createObjectNode();
         n.put("entity", "file");
@@ -332,7 +327,7 @@ final class FimCommand implements Runnable {
         return n;
     }
 
-    static ObjectNode json(ChangeRating.RatedEntity r, String expectedBecause) {
+    static ObjectNode json(ChangeRating.Rated<EntityChange> r, String expectedBecause) {
         EntityChange c = r.change();
         ObjectNode n = ResultJson.MAPPER.createObjectNode();
         n.put("entity", c.entityType());
@@ -347,15 +342,20 @@ final class FimCommand implements Runnable {
         return rating(n, r.findings());
     }
 
-    static String text(ChangeRating.RatedEntity r, String expectedBecause) {
-        EntityChange c = r.change();
-        StringBuilder sb = new StringBuilder(String.format("%-8s %s %s", c.kind().name().toLowerCase(Locale.ROOT), c.entityType(), c.key()));
-        if (r.findings().isEmpty()) {
-            sb.append(c.expected() ? "  expected: " + expectedBecause : "  (no rule rates this change)");
+    /** The rules' word on a change, for a text line: the top finding, or why there is none. */
+    private static void rating(StringBuilder sb, List<Finding> findings, boolean expected, String expectedBecause) {
+        if (findings.isEmpty()) {
+            sb.append(expected ? "  expected: " + expectedBecause : "  (no rule rates this change)");
         } else {
-            Finding top = r.findings().getFirst();
+            Finding top = findings.getFirst();
             sb.append("  ").append(top.severity().label()).append(' ').append(top.ruleId()).append(": ").append(top.message());
         }
+    }
+
+    static String text(ChangeRating.Rated<EntityChange> r, String expectedBecause) {
+        EntityChange c = r.change();
+        StringBuilder sb = new StringBuilder(String.format("%-8s %s %s", c.kind().name().toLowerCase(Locale.ROOT), c.entityType(), c.key()));
+        rating(sb, r.findings(), c.expected(), expectedBecause);
         java.util.TreeSet<String> keys = new java.util.TreeSet<>(c.before().keySet());
         keys.addAll(c.after().keySet());
         for (String k : keys) {
@@ -368,7 +368,7 @@ final class FimCommand implements Runnable {
         return sb.toString();
     }
 
-    static String text(ChangeRating.Rated r) {
+    static String text(ChangeRating.Rated<IntegrityScan.Change> r) {
         FileChange c = r.change().fact();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-8s %s", c.kind().name().toLowerCase(Locale.ROOT), c.path()));
@@ -378,12 +378,7 @@ final class FimCommand implements Runnable {
         if (!c.changedAttributes().isEmpty()) {
             sb.append("  [").append(String.join(",", c.changedAttributes())).append(']');
         }
-        if (r.findings().isEmpty()) {
-            sb.append(c.expected() ? "  expected: " + r.change().expectedBecause() : "  (no rule rates this change)");
-        } else {
-            Finding top = r.findings().getFirst();
-            sb.append("  ").append(top.severity().label()).append(' ').append(top.ruleId()).append(": ").append(top.message());
-        }
+        rating(sb, r.findings(), c.expected(), r.change().expectedBecause());
         if (c.before() != null && c.after() != null) {
             for (String a : c.changedAttributes()) {
                 if (!a.equals("path")) {

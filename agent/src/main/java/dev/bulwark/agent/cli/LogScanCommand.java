@@ -89,9 +89,6 @@ final class LogScanCommand implements Callable<Integer> {
 
     private static void progress(long read, long total, long lines, long started) {
         double secs = (System.nanoTime() - started) / 1e9;
-        int width = 30;
-        int filled = total > 0 ? (int) Math.min(width, width * read / total) : 0;
-        System.err.printf("\r[%s%s] %3d%% %,d lines %,.0f lines/s", "#".repeat(filled), " ".repeat(width - filled),
-                total > 0 ? 100 * read / total : 0, lines, lines / Math.max(secs, 1e-9));
+        System.err.printf("\r%s%,d lines %,.0f lines/s", ProgressBar.bar(read, total), lines, lines / Math.max(secs, 1e-9));
     }
 }

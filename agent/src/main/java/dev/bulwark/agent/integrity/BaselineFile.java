@@ -1,6 +1,7 @@
 package dev.bulwark.agent.integrity;
 
 import dev.bulwark.agent.linux.NativeFiles.Stat;
+import dev.bulwark.agent.store.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -14,7 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
@@ -31,7 +31,7 @@ import java.util.TreeMap;
  *   (byte 1, entry)*  byte 0  long count  byte[32] sha-256
  * </pre>
  * A new baseline is written beside the old one and renamed over it only when complete and
- * synced ({@link Writer#commit}), so a kill at any moment leaves either the old or the new
+ * synced ({@link Writer#commit}, through {@link AtomicFiles#publish}), so a kill at any moment leaves either the old or the new
  * baseline, never a mix. The reader checks the digest before it returns a single entry: a
  * damaged baseline is refused, never half-used. Entries are streamed both ways, so memory does
  * not grow with the number of files. One pass at a time per store: {@link #lock}.
@@ -156,12 +156,7 @@ public final class BaselineFile {
             out.flush();
             channel.force(true);
             channel.close();
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(target.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException ignored) {
-                // Not every file system syncs directories; the rename is atomic all the same.
-            }
+            AtomicFiles.publish(tmp, target);
             done = true;
         }
 

@@ -1,7 +1,6 @@
 package dev.bulwark.agent.integrity;
 
 import dev.bulwark.engine.Finding;
-import dev.bulwark.engine.Severity;
 import dev.bulwark.engine.evaluation.EvaluationResult;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import dev.bulwark.engine.evaluation.RuleFailure;
@@ -19,22 +18,17 @@ import java.util.Map;
  */
 public final class ChangeRating {
 
-    /** A change with what the rules said about it; {@code severity} is the highest finding's, or {@code null}. */
-    public record Rated(IntegrityScan.Change change, List<Finding> findings) {
-        public Severity severity() {
-            return findings.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(null);
-        }
+    /**
+     * A change (a file pass's {@link IntegrityScan.Change}, or an {@link EntityChange}) with the
+     * findings the rules raised for its fact, highest severity first.
+     */
+    public record Rated<C>(C change, List<Finding> findings) {
     }
 
     private final java.util.function.Supplier<LoadedKnowledgeBase> source;
     private LoadedKnowledgeBase kb;
     private boolean loaded;
     private List<RuleFailure> lastFailures = List.of();
-
-    /** @param kb the knowledge base, or {@code null}: changes are reported without a rating */
-    public ChangeRating(LoadedKnowledgeBase kb) {
-        this(() -> kb);
-    }
 
     /**
      * Loads the knowledge base only when the first change needs rating: a pass that finds nothing
@@ -54,27 +48,12 @@ public final class ChangeRating {
         return kb;
     }
 
-    /** An entity change with what the rules said about it. */
-    public record RatedEntity(EntityChange change, List<Finding> findings) {
-        public Severity severity() {
-            return findings.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(null);
-        }
-    }
-
-    public List<Rated> rate(List<IntegrityScan.Change> changes) {
-        Map<Object, List<Finding>> byFact = findingsByFact(changes.stream().map(IntegrityScan.Change::fact).toList());
-        List<Rated> out = new ArrayList<>(changes.size());
-        for (IntegrityScan.Change c : changes) {
-            out.add(new Rated(c, sorted(byFact.get(c.fact()))));
-        }
-        return out;
-    }
-
-    public List<RatedEntity> rateEntities(List<EntityChange> changes) {
-        Map<Object, List<Finding>> byFact = findingsByFact(changes);
-        List<RatedEntity> out = new ArrayList<>(changes.size());
-        for (EntityChange c : changes) {
-            out.add(new RatedEntity(c, sorted(byFact.get(c))));
+    /** Rates changes whose fact is {@code fact.apply(change)}, in one evaluation. */
+    public <C> List<Rated<C>> rate(List<C> changes, java.util.function.Function<C, Object> fact) {
+        Map<Object, List<Finding>> byFact = findingsByFact(changes.stream().map(fact).toList());
+        List<Rated<C>> out = new ArrayList<>(changes.size());
+        for (C c : changes) {
+            out.add(new Rated<>(c, sorted(byFact.get(fact.apply(c)))));
         }
         return out;
     }

@@ -3,13 +3,10 @@ package dev.bulwark.agent.linux;
 import dev.bulwark.agent.linux.NativeFiles.NativeFileException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,23 +52,19 @@ public final class Fanotify implements AutoCloseable {
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle INIT = downcall("fanotify_init",
+    private static final MethodHandle INIT = NativeFiles.downcall("fanotify_init",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle MARK = downcall("fanotify_mark", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().find("open").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle OPEN_BY_HANDLE = downcall("open_by_handle_at",
+    private static final MethodHandle MARK = NativeFiles.downcall("fanotify_mark", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    private static final MethodHandle OPEN_BY_HANDLE = NativeFiles.downcall("open_by_handle_at",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle READ = downcall("read",
+    private static final MethodHandle READ = NativeFiles.downcall("read",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-    private static final MethodHandle POLL = downcall("poll",
+    private static final MethodHandle POLL = NativeFiles.downcall("poll",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle OPEN = NativeFiles.OPEN;
+    private static final MethodHandle CLOSE = NativeFiles.CLOSE;
+    private static final StructLayout CALL_STATE = NativeFiles.CALL_STATE;
 
     /**
      * One event: what happened ({@code FAN_*} bits), the directory it happened in and the name of
@@ -97,10 +90,6 @@ public final class Fanotify implements AutoCloseable {
         this.fd = fd;
     }
 
-    private static MethodHandle downcall(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name)),
-                fd, Linker.Option.captureCallState("errno"));
-    }
 
     /** A notification group reporting directory handles and names. */
     public static Fanotify open() throws NativeFileException {
@@ -108,7 +97,7 @@ public final class Fanotify implements AutoCloseable {
             MemorySegment st = a.allocate(CALL_STATE);
             int fd = (int) INIT.invokeExact(st, FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DIR_FID | FAN_REPORT_NAME, O_CLOEXEC);
             if (fd < 0) {
-                throw new NativeFileException("fanotify_init", "fanotify".getBytes(StandardCharsets.US_ASCII), (int) ERRNO.get(st, 0L));
+                throw new NativeFileException("fanotify_init", "fanotify".getBytes(StandardCharsets.US_ASCII), NativeFiles.errno(st));
             }
             return new Fanotify(fd);
         } catch (NativeFileException e) {
@@ -125,12 +114,12 @@ public final class Fanotify implements AutoCloseable {
             MemorySegment.copy(path, 0, cpath, ValueLayout.JAVA_BYTE, 0, path.length);
             int rc = (int) MARK.invokeExact(state, fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, AT_FDCWD, cpath);
             if (rc != 0) {
-                throw new NativeFileException("fanotify_mark", path, (int) ERRNO.get(state, 0L));
+                throw new NativeFileException("fanotify_mark", path, NativeFiles.errno(state));
             }
             // open_by_handle_at refuses an O_PATH descriptor here (EBADF): a plain read-only one, never blocking.
             int mfd = (int) OPEN.invokeExact(state, cpath, O_RDONLY_NONBLOCK | O_CLOEXEC, 0);
             if (mfd < 0) {
-                throw new NativeFileException("open", path, (int) ERRNO.get(state, 0L));
+                throw new NativeFileException("open", path, NativeFiles.errno(state));
             }
             mountFds.add(mfd);
         } catch (NativeFileException e) {
@@ -154,7 +143,7 @@ public final class Fanotify implements AutoCloseable {
             while (true) {
                 long n = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
                 if (n < 0) {
-                    int err = (int) ERRNO.get(state, 0L);
+                    int err = NativeFiles.errno(state);
                     if (err == EAGAIN) {
                         return count;
                     }

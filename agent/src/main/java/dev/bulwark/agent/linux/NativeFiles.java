@@ -34,7 +34,7 @@ public final class NativeFiles {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final AddressLayout C_POINTER = ValueLayout.ADDRESS;
 
@@ -54,7 +54,7 @@ public final class NativeFiles {
 
     private static final MethodHandle STATX = downcall("statx",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, C_POINTER));
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
+    static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
             Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
     /**
@@ -67,7 +67,7 @@ public final class NativeFiles {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG),
             Linker.Option.critical(true));
     private static final int READ_CHUNK = 256 * 1024;
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle GETDENTS = downcall("getdents64",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG));
     private static final MethodHandle READLINK = downcall("readlink",
@@ -120,7 +120,8 @@ public final class NativeFiles {
     private static final MemorySegment EMPTY_STRING = Arena.global().allocate(1);
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private static MethodHandle downcall(String name, FunctionDescriptor fd) {
+    /** A libc function that reports errno through the call-state segment passed first. */
+    static MethodHandle downcall(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name)),
                 fd, Linker.Option.captureCallState("errno"));
     }
@@ -496,7 +497,7 @@ public final class NativeFiles {
         return errno == 0 ? name : name + " (" + errno + ")";
     }
 
-    private static int errno(MemorySegment state) {
+    static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 }

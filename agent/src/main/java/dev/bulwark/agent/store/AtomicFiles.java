@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Write-to-temporary, fsync, rename, fsync the directory: the only way state files are replaced. */
+/**
+ * Write-to-temporary, fsync, rename, fsync the directory: the only way state files are replaced
+ * ({@link #write} for whole contents, {@link #publish} for files streamed by their writer).
+ */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
@@ -21,14 +24,22 @@ public final class AtomicFiles {
                 ch.write(java.nio.ByteBuffer.wrap(content));
                 ch.force(true);
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException ignored) {
-                // Some file systems cannot fsync a directory; the rename is still atomic there.
-            }
+            publish(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * The last two steps, for writers that stream into their own temporary file (already synced)
+     * in the target's directory: rename it over the target, then sync the directory.
+     */
+    public static void publish(Path syncedTmp, Path target) throws IOException {
+        Files.move(syncedTmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(target.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException ignored) {
+            // Some file systems cannot fsync a directory; the rename is still atomic there.
         }
     }
 }

@@ -152,7 +152,11 @@ class DefaultBundleOnAgentRuntimeTest {
 
     /** Runs the agent's main class in a new JVM whose classpath is the agent jar and target/lib, nothing else. */
     static Result agent(String... args) throws Exception {
-        ProcessBuilder pb = agentProcess(args);
+        return run(agentProcess(args));
+    }
+
+    /** Runs a process to its end (two minutes at most) and collects what it printed. */
+    static Result run(ProcessBuilder pb) throws Exception {
         Process p = pb.start();
         p.getOutputStream().close();
         var err = p.getErrorStream();

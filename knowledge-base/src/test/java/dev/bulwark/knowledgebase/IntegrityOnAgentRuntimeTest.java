@@ -133,14 +133,7 @@ class IntegrityOnAgentRuntimeTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("CLASSPATH");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        var err = p.getErrorStream();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] errBytes = err.readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        return new DefaultBundleOnAgentRuntimeTest.Result(p.exitValue(), new String(out, java.nio.charset.StandardCharsets.UTF_8),
-                new String(errBytes, java.nio.charset.StandardCharsets.UTF_8));
+        return DefaultBundleOnAgentRuntimeTest.run(pb);
     }
 
     @Test

@@ -480,25 +480,38 @@ final class FimCommand implements Runnable {
             inScope = files::contains;
             expected = (b, a) -> "baseline rebuilt for package " + onlyPackage;
         }
-        IntegrityScan.Summary summary;
-        if (update) {
-            try (BaselineFile.Writer out = new BaselineFile.Writer(scope.baseline(), plan.toJson())) {
-                summary = new IntegrityScan(plan, scope.threads, expected).run(old, oldPlan, out, inScope, printer);
-                printer.flush();
-                // Nothing changed and the plan is the same: the new baseline would be the old
-                // one byte for byte, so it is dropped rather than synced and renamed.
-                if (old == null || summary.changes() > 0 || !oldPlan.toJson().equals(plan.toJson()) || summary.warnings() > 0) {
-                    out.commit();
-                }
-            }
-        } else {
-            summary = new IntegrityScan(plan, scope.threads, expected).run(old, oldPlan, null, inScope, printer);
-        }
+        IntegrityScan.Summary summary = runFilePass(scope.baseline(), old, plan, new IntegrityScan(plan, scope.threads, expected), update,
+                inScope, null, printer);
         printer.finish(summary, !compare ? "baseline of" : onlyPackage != null ? "baseline of package " + onlyPackage + ":" : "checked");
         if (!compare) {
             System.err.println("baseline written to " + scope.baseline());
         }
         return compare ? summary.changes() : 0;
+    }
+
+    /**
+     * One file pass: compares with {@code old} (when there is one) and, with {@code update}, writes
+     * the next baseline beside it. It replaces the old one only when it would differ (a change, a
+     * warning, another plan); otherwise the new file would be the old one byte for byte, so it is
+     * dropped rather than synced and renamed.
+     */
+    static IntegrityScan.Summary runFilePass(Path baseline, BaselineFile.Reader old, MonitorPlan plan, IntegrityScan scan, boolean update,
+                                             Predicate<String> inScope, List<dev.bulwark.agent.integrity.TreeWalker.Start> starts,
+                                             Printer printer) throws IOException {
+        MonitorPlan oldPlan = old == null ? null : old.plan();
+        if (!update) {
+            IntegrityScan.Summary s = scan.run(old, oldPlan, null, inScope, starts, printer);
+            printer.flush();
+            return s;
+        }
+        try (BaselineFile.Writer out = new BaselineFile.Writer(baseline, plan.toJson())) {
+            IntegrityScan.Summary s = scan.run(old, oldPlan, out, inScope, starts, printer);
+            printer.flush();
+            if (old == null || s.changes() > 0 || s.warnings() > 0 || !oldPlan.toJson().equals(plan.toJson())) {
+                out.commit();
+            }
+            return s;
+        }
     }
 
     /** Packages, services, ports, users, groups, kernel modules, crontabs: collect, compare, rate, print. */
@@ -651,14 +664,8 @@ final class FimCommand implements Runnable {
 
                         private long pass(Predicate<String> inScope, List<dev.bulwark.agent.integrity.TreeWalker.Start> starts) throws IOException {
                             boolean first = !Files.exists(scope.baseline());
-                            try (BaselineFile.Reader old = first ? null : new BaselineFile.Reader(scope.baseline());
-                                 BaselineFile.Writer out = new BaselineFile.Writer(scope.baseline(), plan.toJson())) {
-                                MonitorPlan oldPlan = old == null ? null : old.plan();
-                                IntegrityScan.Summary s = scan.run(old, oldPlan, out, inScope, starts, printer);
-                                printer.flush();
-                                if (old == null || s.changes() > 0 || s.warnings() > 0 || !oldPlan.toJson().equals(plan.toJson())) {
-                                    out.commit();
-                                }
+                            try (BaselineFile.Reader old = first ? null : new BaselineFile.Reader(scope.baseline())) {
+                                IntegrityScan.Summary s = runFilePass(scope.baseline(), old, plan, scan, true, inScope, starts, printer);
                                 if (first) {
                                     System.err.printf("baseline of %,d entries written to %s%n", s.entries(), scope.baseline());
                                 }

@@ -240,11 +240,6 @@ public final class BaselineFile {
             return count;
         }
 
-        /** The monitoring plan the baseline was built for, as JSON. */
-        public String planJson() {
-            return planJson;
-        }
-
         /** The monitoring plan the baseline was built for. */
         public MonitorPlan plan() throws BaselineDamagedException {
             try {
@@ -262,10 +257,6 @@ public final class BaselineFile {
             FileEntry e = next;
             advance();
             return e;
-        }
-
-        public long read() {
-            return read;
         }
 
         private void advance() throws IOException {

@@ -37,10 +37,6 @@ public final class MonitorPlan {
         this.roots = List.copyOf(kept);
     }
 
-    public List<MonitorSpec> specs() {
-        return specs;
-    }
-
     /** Topmost walk roots, in walk order, none inside another. */
     public List<byte[]> roots() {
         return roots;

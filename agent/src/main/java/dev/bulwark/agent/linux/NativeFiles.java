@@ -220,7 +220,6 @@ public final class NativeFiles {
     /** {@code d_type} values of a directory entry. */
     public static final int DT_UNKNOWN = 0;
     public static final int DT_DIR = 4;
-    public static final int DT_REG = 8;
     public static final int DT_LNK = 10;
 
     /** One directory entry: its name and the type the directory records for it ({@code DT_*}, may be {@link #DT_UNKNOWN}). */

@@ -98,6 +98,16 @@ final class FimCommand implements Runnable {
             return storeDir().resolve(ENTITY_FILE);
         }
 
+        private EntityBaseline.Snapshot stored;
+
+        /** The entity baseline (read once, then kept current as this command writes it; the file must exist). */
+        EntityBaseline.Snapshot storedEntities() throws IOException {
+            if (stored == null) {
+                stored = EntityBaseline.read(entityBaseline());
+            }
+            return stored;
+        }
+
         /** --entities, else what --policy's rules rate, else what the entity baseline holds. */
         List<String> entityTypes(LoadedKnowledgeBase kb) throws IOException {
             if (entities != null) {
@@ -107,7 +117,7 @@ final class FimCommand implements Runnable {
                 return kb.monitoredEntities();
             }
             if (Files.exists(entityBaseline()) && paths.isEmpty()) {
-                return EntityBaseline.read(entityBaseline()).types();
+                return storedEntities().types();
             }
             return List.of();
         }
@@ -524,17 +534,20 @@ final class FimCommand implements Runnable {
         if (!compare || !Files.exists(file)) {
             if (update) {
                 EntityBaseline.write(file, now);
+                scope.stored = now;
             }
             System.err.printf("baseline of %,d entities (%s) in %.2f s, written to %s%n", count, String.join(", ", types),
                     (System.nanoTime() - started) / 1e9, file);
             return 0;
         }
-        EntityBaseline.Snapshot before = EntityBaseline.read(file);
+        EntityBaseline.Snapshot before = scope.storedEntities();
         String because = scope.expected().explain(null, null);
         List<EntityChange> changes = EntityBaseline.compare(before, now, because, System.currentTimeMillis());
         printer.entities(changes, because);
         if (update && (!changes.isEmpty() || !before.types().equals(now.types()))) {
             EntityBaseline.write(file, now);
+            // fim watch compares again at its next full pass: against this, not what was read at the start.
+            scope.stored = now;
         }
         System.err.printf("checked %,d entities (%s) in %.2f s: %s%n", count, String.join(", ", types), (System.nanoTime() - started) / 1e9,
                 changes.isEmpty() ? "no change" : String.format("%,d changes", changes.size()));

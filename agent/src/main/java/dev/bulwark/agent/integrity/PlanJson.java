@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The monitoring plan as JSON, for the baseline's header, written and read by hand: every
  * {@code fim} command reads it first, and a general JSON library loaded about 580 classes for it
- * (measured: a small unchanged check went from 1.08 s to 0.92 s without them). The shape is
+ * (measured on a small unchanged check: the JVM exited at 0.92 s of uptime instead of 1.08 s;
+ * wall time 1.00-1.05 s instead of 1.15 s). The shape is
  * {@code [{"ruleId":..,"includes":[..],"excludes":[..],"attributes":["SHA256",..],"maxDepth":-1,"followSymlinks":false}]}.
  * The reader takes any valid JSON of that shape (nesting bounded) and refuses anything else with
  * {@link IllegalArgumentException}.

@@ -88,4 +88,41 @@ class RulesCommandTest {
     void usageErrorsExit64() {
         assertEquals(64, run("build", "--no-such-option").exit());
     }
+    @Test
+    void searchKeepsAnIndexCurrentAndReportsRefusedQueries(@TempDir Path dir) throws Exception {
+        String kb = Path.of("../knowledge-base/src/main/resources/rules").toString();
+        Path own = Files.createDirectories(dir.resolve("own/loginspection"));
+        Files.writeString(own.resolve("r.drl"), RULE);
+        String index = dir.resolve("index").toString();
+
+        Run found = run("search", "--json", "--builtin", kb, "--rules", dir.resolve("own").toString(), "--index", index, "--facets", "CVE-2024-6387");
+        assertEquals(0, found.exit());
+        JsonNode r = JSON.readTree(found.out());
+        assertEquals(1, r.get("total").asInt());
+        assertEquals("RC-CVE-2024-6387", r.at("/hits/0/rule/id").asText());
+        assertTrue(r.at("/hits/0/highlights/title/0").asText().contains("<mark>CVE</mark>-<mark>2024</mark>-<mark>6387</mark>"), r.toString());
+        assertEquals(1, r.at("/facets/cveyear/0/count").asInt());
+
+        // the index is kept: without sources the next search reads it as it is
+        Run own1 = run("search", "--json", "--index", index, "source:organisation");
+        JsonNode o = JSON.readTree(own1.out());
+        assertEquals(1, o.get("total").asInt());
+        assertEquals(1, o.at("/hits/0/rule/version").asInt());
+        Files.writeString(own.resolve("r.drl"), RULE.replace("CLI test rule", "CLI test rule, revised"));
+        assertEquals(0, run("search", "--rules", dir.resolve("own").toString(), "--index", index, "revised").exit());
+        o = JSON.readTree(run("search", "--json", "--index", index, "revised").out());
+        assertEquals(2, o.at("/hits/0/rule/version").asInt(), "a changed rule is a new version");
+
+        Run bad = run("search", "--json", "--index", index, "ssh AND (brute");
+        assertEquals(64, bad.exit());
+        JsonNode e = JSON.readTree(bad.out());
+        assertEquals(14, e.get("column").asInt());
+        assertTrue(e.get("error").asText().contains("cannot parse"));
+        assertEquals(64, run("search", "--index", index, "--facet", "nonsense", "ssh").exit());
+
+        Run similar = run("search", "--json", "--builtin", kb, "--similar", "LI-SSH-0003");
+        assertEquals(0, similar.exit());
+        assertTrue(JSON.readTree(similar.out()).get("total").asInt() > 0, similar.out());
+        assertEquals(64, run("search", "--builtin", kb, "--similar", "NO-SUCH-0001").exit());
+    }
 }

@@ -30,12 +30,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code bulwark-rules}: build, verify and inspect knowledge-base bundles; lint rules; benchmark builds. */
+/** {@code bulwark-rules}: build, verify and inspect knowledge-base bundles; lint and search rules; benchmark builds. */
 @Command(name = "bulwark-rules", mixinStandardHelpOptions = true, version = "Bulwark rules 0.1.0",
         description = "Bulwark rule tools: build signed knowledge-base bundles from DRL, verify and inspect them, lint rules.",
         subcommands = {RulesCommand.Build.class, RulesCommand.Verify.class, RulesCommand.Inspect.class, RulesCommand.Lint.class,
-                RulesCommand.Keygen.class, dev.bulwark.authoring.logtest.LogTestCommand.class, KnowledgeBaseBenchmark.class,
-                dev.bulwark.authoring.bench.OssecThroughputBenchmark.class},
+                RulesCommand.Keygen.class, SearchCommand.class, dev.bulwark.authoring.logtest.LogTestCommand.class, KnowledgeBaseBenchmark.class,
+                dev.bulwark.authoring.bench.OssecThroughputBenchmark.class, dev.bulwark.authoring.bench.CatalogBenchmark.class},
         footer = {"", "Exit codes: 0 ok, 2 rule problems (build, lint), 3 bundle refused (verify), 4 I/O or state error, 64 usage."})
 public final class RulesCommand implements Runnable {
 

@@ -67,6 +67,15 @@ public final class KnowledgeBaseCompiler {
         return new CompiledKnowledgeBase(compileKjar(checked), rules, warnings);
     }
 
+    /** A parsed rule's annotations by name, as {@link RuleMetadata#fromAnnotations} reads them. */
+    public static Map<String, Object> annotationValues(RuleDescr rule) {
+        Map<String, Object> values = new HashMap<>();
+        for (AnnotationDescr a : rule.getAnnotations()) {
+            values.put(a.getName(), a.getSingleValueAsString());
+        }
+        return values;
+    }
+
     /** Validates and collects each rule's annotations; reports missing, invalid and duplicate metadata. */
     private static List<RuleMetadata> readMetadata(List<DrlPolicy.Checked> checked, List<RuleProblem> problems) {
         List<RuleMetadata> rules = new ArrayList<>();
@@ -81,10 +90,7 @@ public final class KnowledgeBaseCompiler {
                 if (rule.isQuery()) {
                     continue;
                 }
-                Map<String, Object> values = new HashMap<>();
-                for (AnnotationDescr a : rule.getAnnotations()) {
-                    values.put(a.getName(), a.getSingleValueAsString());
-                }
+                Map<String, Object> values = annotationValues(rule);
                 RuleMetadata md;
                 try {
                     md = RuleMetadata.fromAnnotations(pkg.getName(), rule.getName(), values);

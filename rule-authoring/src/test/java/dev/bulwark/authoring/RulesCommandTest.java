@@ -125,4 +125,27 @@ class RulesCommandTest {
         assertTrue(JSON.readTree(similar.out()).get("total").asInt() > 0, similar.out());
         assertEquals(64, run("search", "--builtin", kb, "--similar", "NO-SUCH-0001").exit());
     }
+    @Test
+    void newStartsFromATemplateAndWritesLintCleanDrl(@TempDir Path dir) throws Exception {
+        Run start = run("new", "--template", "log");
+        assertEquals(0, start.exit());
+        Path t = dir.resolve("vpn.yaml");
+        Files.writeString(t, start.out());
+        assertTrue(run("new", "--template", "integrity", "--schema").out().contains("\"$schema\""));
+        Path rules = dir.resolve("rules");
+        Run gen = run("new", "--json", t.toString(), "--out", rules.toString());
+        assertEquals(0, gen.exit(), gen.out());
+        assertTrue(Files.isRegularFile(rules.resolve("log/org-vpn-0001.drl")));
+        assertEquals(0, run("lint", rules.toString()).exit());
+
+        Files.writeString(t, start.out().replace("severity: medium", "severity: urgent"));
+        Files.delete(rules.resolve("log/org-vpn-0001.drl"));
+        Run bad = run("new", "--json", t.toString(), "--out", rules.toString());
+        assertEquals(2, bad.exit());
+        JsonNode problem = JSON.readTree(bad.out()).get(0);
+        assertEquals("/severity", problem.get("pointer").asText());
+        assertEquals(5, problem.get("line").asInt());
+        assertFalse(Files.exists(rules.resolve("log/org-vpn-0001.drl")), "nothing is written when a template fails");
+        assertEquals(64, run("new", "--template", "firewall").exit());
+    }
 }

@@ -148,4 +148,28 @@ class RulesCommandTest {
         assertFalse(Files.exists(rules.resolve("log/org-vpn-0001.drl")), "nothing is written when a template fails");
         assertEquals(64, run("new", "--template", "firewall").exit());
     }
+    @Test
+    void whatifReportsAsJsonAndCanFailOnChange(@TempDir Path dir) throws Exception {
+        String kb = Path.of("../knowledge-base/src/main/resources/rules").toString();
+        Path events = dir.resolve("e.jsonl");
+        Files.writeString(events, "{\"LogEvent\": {\"timestamp\": 1700000000000, \"decoder\": \"sshd\", \"action\": \"failed-password\", \"srcIp\": \"203.0.113.5\", \"user\": \"root\"}}\nbroken\n");
+        Run same = run("whatif", "--json", "--fail-on-change", "--current", kb, "--candidate", kb, "--events", events.toString());
+        assertEquals(0, same.exit(), same.out());
+        JsonNode r = JSON.readTree(same.out());
+        assertEquals(1, r.get("facts").asInt());
+        assertEquals(1, r.get("unchanged").asInt());
+        assertEquals(2, r.at("/skipped/0/line").asInt());
+
+        Path own = Files.createDirectories(dir.resolve("own/loginspection"));
+        Files.writeString(own.resolve("r.drl"), RULE.replace("decoder == \"x\"", "decoder == \"sshd\""));
+        Run differs = run("whatif", "--json", "--fail-on-change", "--current", kb, "--candidate", dir.resolve("own").toString(), "--events", events.toString());
+        assertEquals(1, differs.exit());
+        JsonNode d = JSON.readTree(differs.out());
+        assertEquals(1, d.get("appeared").asInt());
+        assertEquals(1, d.get("disappeared").asInt());
+        java.util.Map<String, String> kinds = new java.util.TreeMap<>();
+        d.get("changes").forEach(c -> kinds.put(c.get("rule").asText(), c.get("kind").asText()));
+        assertEquals(java.util.Map.of("LI-CLI-0001", "appeared", "LI-SSH-0001", "disappeared"), kinds);
+        assertEquals(64, run("whatif", "--candidate", kb).exit());
+    }
 }

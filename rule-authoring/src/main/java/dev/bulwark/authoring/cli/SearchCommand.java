@@ -100,7 +100,7 @@ final class SearchCommand implements Callable<Integer> {
     private void load(RuleCatalog catalog) throws IOException {
         Path kb = builtin;
         if (kb == null && rules.isEmpty() && ossecTrees.isEmpty() && index == null) {
-            kb = Path.of(System.getenv().getOrDefault("BULWARK_HOME", "."), "knowledge-base/src/main/resources/rules");
+            kb = RulesCommand.builtinRules();
         }
         CatalogSources reader = new CatalogSources();
         List<RuleProblem> problems = new ArrayList<>();

@@ -172,4 +172,28 @@ class RulesCommandTest {
         assertEquals(java.util.Map.of("LI-CLI-0001", "appeared", "LI-SSH-0001", "disappeared"), kinds);
         assertEquals(64, run("whatif", "--candidate", kb).exit());
     }
+    @Test
+    void exportAndImportRoundTripCatalogAndRuleFiles(@TempDir Path dir) throws Exception {
+        String kb = Path.of("../knowledge-base/src/main/resources/rules").toString();
+        Path csv = dir.resolve("catalog.csv");
+        assertEquals(0, run("export", "--builtin", kb, "--csv", csv.toString()).exit());
+        String index = dir.resolve("index").toString();
+        assertEquals(0, run("import", "--csv", csv.toString(), "--index", index).exit());
+        Path again = dir.resolve("again.csv");
+        assertEquals(0, run("export", "--index", index, "--csv", again.toString()).exit());
+        assertEquals(Files.readString(csv), Files.readString(again));
+
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, Files.readString(csv).replaceFirst("\"info\"", "\"urgent\""));
+        assertEquals(2, run("import", "--csv", bad.toString(), "--index", index).exit());
+        assertEquals(0, run("export", "--index", index, "--csv", again.toString()).exit());
+        assertEquals(Files.readString(csv), Files.readString(again), "a refused import leaves the catalog as it was");
+
+        Path zip = dir.resolve("rules.zip");
+        assertEquals(0, run("export", "--builtin", kb, "--zip", zip.toString()).exit());
+        assertEquals(0, run("import", "--zip", zip.toString(), "--out", dir.resolve("unpacked").toString()).exit());
+        assertTrue(Files.isRegularFile(dir.resolve("unpacked/built-in/loginspection/sshd.drl")));
+        assertEquals(3, run("import", "--zip", zip.toString(), "--out", dir.resolve("unpacked").toString()).exit());
+        assertEquals(64, run("import", "--zip", zip.toString()).exit());
+    }
 }

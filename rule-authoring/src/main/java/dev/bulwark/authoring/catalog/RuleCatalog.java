@@ -278,6 +278,15 @@ public final class RuleCatalog implements Closeable {
         commit();
     }
 
+    /** Replaces the whole catalog with {@code rules} exactly as given, versions included: restoring an export. */
+    public synchronized void restore(Collection<CatalogRule> rules) throws IOException {
+        writer.deleteAll();
+        for (CatalogRule r : rules) {
+            writer.updateDocument(new Term(ID, key(r.id())), document(r));
+        }
+        commit();
+    }
+
     private void commit() throws IOException {
         writer.commit();
         searchers.maybeRefreshBlocking();

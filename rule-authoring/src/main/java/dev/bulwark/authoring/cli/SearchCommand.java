@@ -7,18 +7,15 @@ import dev.bulwark.authoring.catalog.CatalogQuery.Markup;
 import dev.bulwark.authoring.catalog.CatalogQueryException;
 import dev.bulwark.authoring.catalog.CatalogResult;
 import dev.bulwark.authoring.catalog.CatalogRule;
-import dev.bulwark.authoring.catalog.CatalogSources;
 import dev.bulwark.authoring.catalog.RuleCatalog;
-import dev.bulwark.authoring.ossec.CompiledOssecRuleset;
-import dev.bulwark.engine.policy.RuleProblem;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,16 +31,8 @@ final class SearchCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "QUERY", description = "the query; empty lists every rule")
     String query = "";
-    @Option(names = "--builtin", paramLabel = "DIR", description = "the built-in knowledge base's rules (default: $BULWARK_HOME/knowledge-base/src/main/resources/rules when nothing else is given)")
-    Path builtin;
-    @Option(names = "--rules", paramLabel = "DIR", description = "the organisation's own rules (repeatable)")
-    List<Path> rules = new ArrayList<>();
-    @Option(names = "--ossec-ruleset", paramLabel = "DIR", description = "an OSSEC/Wazuh tree, catalogued as imported rules (repeatable, in load order)")
-    List<Path> ossecTrees = new ArrayList<>();
-    @Option(names = "--index", paramLabel = "DIR", description = "keep the catalog in this directory")
-    Path index;
-    @Option(names = "--rebuild", description = "with --index: rebuild the index from scratch instead of updating it")
-    boolean rebuild;
+    @Mixin
+    CatalogOptions source = new CatalogOptions();
     @Option(names = "--facet", paramLabel = "DIM=VALUE", description = "keep only rules with this facet value (repeatable; values of one dimension are OR-ed)")
     List<String> facetFilters = new ArrayList<>();
     @Option(names = "--facets", description = "count facets over the matching rules")
@@ -68,8 +57,7 @@ final class SearchCommand implements Callable<Integer> {
             }
             filters.computeIfAbsent(f.substring(0, eq), k -> new ArrayList<>()).add(f.substring(eq + 1));
         }
-        try (RuleCatalog catalog = index == null ? RuleCatalog.inMemory() : RuleCatalog.open(index)) {
-            load(catalog);
+        try (RuleCatalog catalog = source.open()) {
             if (similar != null) {
                 return printSimilar(catalog);
             }
@@ -94,50 +82,6 @@ final class SearchCommand implements Callable<Integer> {
             }
             print(r);
             return RulesCommand.OK;
-        }
-    }
-
-    private void load(RuleCatalog catalog) throws IOException {
-        Path kb = builtin;
-        if (kb == null && rules.isEmpty() && ossecTrees.isEmpty() && index == null) {
-            kb = RulesCommand.builtinRules();
-        }
-        CatalogSources reader = new CatalogSources();
-        List<RuleProblem> problems = new ArrayList<>();
-        Map<String, List<CatalogRule>> bySource = new LinkedHashMap<>();
-        if (kb != null) {
-            CatalogSources.Read read = reader.readTree(kb, "built-in");
-            problems.addAll(read.problems());
-            bySource.put("built-in", read.rules());
-        }
-        List<CatalogRule> own = new ArrayList<>();
-        for (Path dir : rules) {
-            CatalogSources.Read read = reader.readTree(dir, "organisation");
-            problems.addAll(read.problems());
-            own.addAll(read.rules());
-        }
-        if (!rules.isEmpty()) {
-            bySource.put("organisation", own);
-        }
-        if (!ossecTrees.isEmpty()) {
-            CatalogSources.Read read = reader.readSources(CompiledOssecRuleset.read(ossecTrees).sources(), "imported:ossec");
-            problems.addAll(read.problems());
-            bySource.put("imported:ossec", read.rules());
-        }
-        problems.forEach(p -> System.err.println("not catalogued: " + p));
-        if (rebuild) {
-            List<CatalogRule> everything = new ArrayList<>();
-            bySource.values().forEach(everything::addAll);
-            catalog.rebuild(everything);
-            System.err.printf("catalog rebuilt: %d rules%n", catalog.size());
-            return;
-        }
-        for (Map.Entry<String, List<CatalogRule>> e : bySource.entrySet()) {
-            RuleCatalog.SyncReport s = catalog.sync(e.getKey(), e.getValue());
-            s.conflicts().forEach(c -> System.err.println("not catalogued: " + c));
-            if (index != null) {
-                System.err.printf("%s: %d added, %d changed, %d removed, %d unchanged%n", e.getKey(), s.added(), s.changed(), s.removed(), s.unchanged());
-            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.bulwark.knowledgebase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.authoring.cases.RuleCases;
 import dev.bulwark.engine.RuleMetadata;
 import dev.bulwark.engine.build.KnowledgeBaseCompiler;
 import dev.bulwark.engine.build.BundleBuilder;

@@ -196,4 +196,44 @@ class RulesCommandTest {
         assertEquals(3, run("import", "--zip", zip.toString(), "--out", dir.resolve("unpacked").toString()).exit());
         assertEquals(64, run("import", "--zip", zip.toString()).exit());
     }
+    @Test
+    void testAndLintRunTheCasesAndNameTheFailingOnesLine(@TempDir Path dir) throws Exception {
+        Path rules = Files.createDirectories(dir.resolve("rules/loginspection"));
+        Files.writeString(rules.resolve("r.drl"), RULE);
+        String root = dir.resolve("rules").toString();
+        Run none = run("lint", "--json", root);
+        assertEquals(0, none.exit(), "a rule without cases is a warning");
+        assertEquals("MISSING_CASES", JSON.readTree(none.out()).get(0).get("kind").asText());
+
+        Files.writeString(rules.resolve("r.cases.yaml"), """
+                cases:
+                  - name: fires
+                    facts:
+                      - LogEvent: {timestamp: 1700000000000, decoder: x}
+                    expect:
+                      findings: [{rule: LI-CLI-0001, severity: low}]
+                  - name: wrong on purpose
+                    facts:
+                      - LogEvent: {timestamp: 1700000000000, decoder: x}
+                    expect:
+                      findings: [{rule: LI-CLI-0001, severity: high}]
+                """);
+        Run test = run("test", "--json", root);
+        assertEquals(2, test.exit());
+        JsonNode t = JSON.readTree(test.out());
+        assertEquals(2, t.get("cases").asInt());
+        assertEquals(1, t.get("failed").asInt());
+        JsonNode p = t.get("problems").get(0);
+        assertEquals("CASE_FAILED", p.get("kind").asText());
+        assertEquals("loginspection/r.cases.yaml", p.get("path").asText());
+        assertEquals(7, p.get("line").asInt());
+        assertTrue(p.get("message").asText().contains("expected high, was low"), p.toString());
+        assertEquals(2, run("lint", root).exit());
+
+        Files.writeString(rules.resolve("r.cases.yaml"), Files.readString(rules.resolve("r.cases.yaml")).replace("severity: high", "severity: low"));
+        assertEquals(0, run("test", root).exit());
+        Files.writeString(rules.resolve("r.cases.yaml"), "cases: [{name: x, facts: [{NoSuchFact: {}}]}]\n");
+        JsonNode bad = JSON.readTree(run("test", "--json", root).out()).get("problems").get(0);
+        assertEquals("INVALID_CASES", bad.get("kind").asText());
+    }
 }

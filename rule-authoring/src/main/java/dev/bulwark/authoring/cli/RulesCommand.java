@@ -14,6 +14,9 @@ import dev.bulwark.engine.build.BundleBuilder;
 import dev.bulwark.engine.build.CompiledKnowledgeBase;
 import dev.bulwark.engine.build.KnowledgeBaseCompiler;
 import dev.bulwark.engine.build.RuleBuildException;
+import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
+import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import dev.bulwark.authoring.cases.RuleTests;
 import dev.bulwark.engine.loginspection.ossec.OssecDecoderFile;
 import dev.bulwark.engine.policy.DrlSource;
 import dev.bulwark.engine.policy.RuleProblem;
@@ -34,7 +37,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bulwark-rules", mixinStandardHelpOptions = true, version = "Bulwark rules 0.1.0",
         description = "Bulwark rule tools: build signed knowledge-base bundles from DRL, verify and inspect them; lint, search and generate rules.",
         subcommands = {RulesCommand.Build.class, RulesCommand.Verify.class, RulesCommand.Inspect.class, RulesCommand.Lint.class,
-                RulesCommand.Keygen.class, SearchCommand.class, NewCommand.class, WhatIfCommand.class, ExportCommand.class, ImportCommand.class, dev.bulwark.authoring.logtest.LogTestCommand.class, KnowledgeBaseBenchmark.class,
+                RulesCommand.Keygen.class, SearchCommand.class, NewCommand.class, TestCommand.class, WhatIfCommand.class, ExportCommand.class, ImportCommand.class, dev.bulwark.authoring.logtest.LogTestCommand.class, KnowledgeBaseBenchmark.class,
                 dev.bulwark.authoring.bench.OssecThroughputBenchmark.class, dev.bulwark.authoring.bench.CatalogBenchmark.class},
         footer = {"", "Exit codes: 0 ok, 2 rule problems (build, lint), 3 bundle refused (verify), 4 I/O or state error, 64 usage."})
 public final class RulesCommand implements Runnable {
@@ -236,7 +239,8 @@ public final class RulesCommand implements Runnable {
     }
 
     @Command(name = "lint", mixinStandardHelpOptions = true,
-            description = "Check rules without building a bundle: DRL policy, metadata, compilation, rule shape. Exit 2 on errors.")
+            description = {"Check rules without building a bundle: DRL policy, metadata, unique ids, compilation, rule shape;",
+                    "for directories also every .cases.yaml below them (a failing case is an error, a rule no case fires a warning). Exit 2 on errors."})
     static final class Lint implements Callable<Integer> {
         @Parameters(paramLabel = "PATH", arity = "1..*", description = ".drl files or directories")
         List<Path> paths;
@@ -255,11 +259,25 @@ public final class RulesCommand implements Runnable {
             }
             try {
                 CompiledKnowledgeBase c = new KnowledgeBaseCompiler().compile(sources);
-                printProblems(c.warnings(), json);
-                if (!json) {
-                    System.err.printf("%d rules, no errors, %d warnings%n", c.rules().size(), c.warnings().size());
+                List<RuleProblem> problems = new ArrayList<>(c.warnings());
+                // the cases of each rules directory, run against the rules just compiled
+                LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(c.kjar(), null);
+                long cases = 0;
+                for (Path p : paths) {
+                    if (Files.isDirectory(p)) {
+                        RuleTests.Report r = RuleTests.run(p, kb);
+                        cases += r.outcomes().size();
+                        problems.addAll(r.problems());
+                    }
                 }
-                return OK;
+                printProblems(problems, json);
+                long errors = problems.stream().filter(RuleProblem::isError).count();
+                if (!json) {
+                    System.err.printf("%d rules, %d cases, %d errors, %d warnings%n", c.rules().size(), cases, errors, problems.size() - errors);
+                }
+                return errors > 0 ? RULE_PROBLEMS : OK;
+            } catch (BundleRejectedException e) {
+                throw new IOException("the compiled rules did not load: " + e.getMessage(), e);
             } catch (RuleBuildException e) {
                 printProblems(e.problems(), json);
                 return RULE_PROBLEMS;

@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.authoring.whatif.ReplayInput;
 import dev.bulwark.authoring.whatif.WhatIf;
 import dev.bulwark.engine.Finding;
-import dev.bulwark.engine.bundle.BundleRejectedException;
-import dev.bulwark.engine.build.BundleBuilder;
-import dev.bulwark.engine.build.KnowledgeBaseCompiler;
 import dev.bulwark.engine.build.RuleBuildException;
-import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,8 +50,8 @@ final class WhatIfCommand implements Callable<Integer> {
         LoadedKnowledgeBase before;
         LoadedKnowledgeBase after;
         try {
-            before = load(cur);
-            after = load(candidate);
+            before = TestCommand.load(cur);
+            after = TestCommand.load(candidate);
         } catch (RuleBuildException e) {
             RulesCommand.printProblems(e.problems(), json);
             System.err.println("a rule set does not compile; nothing replayed");
@@ -73,14 +69,6 @@ final class WhatIfCommand implements Callable<Integer> {
         }
         print(report);
         return failOnChange && report.differs() ? 1 : RulesCommand.OK;
-    }
-
-    private static LoadedKnowledgeBase load(Path dir) throws IOException, RuleBuildException {
-        try {
-            return KnowledgeBaseLoader.load(new KnowledgeBaseCompiler().compile(BundleBuilder.readSources(dir)).kjar(), null);
-        } catch (BundleRejectedException e) {
-            throw new IOException(dir + ": the compiled rules did not load: " + e.getMessage(), e);
-        }
     }
 
     private void print(WhatIf.Report r) throws IOException {

@@ -1,9 +1,7 @@
 package dev.bulwark.authoring.template;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -12,6 +10,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
+import dev.bulwark.authoring.yaml.YamlLocations;
 import dev.bulwark.engine.policy.DrlSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +73,7 @@ public final class RuleTemplates {
         Map<String, int[]> where;
         try {
             doc = YAML.readTree(text);
-            where = locations(text);
+            where = YamlLocations.of(text);
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
             throw new TemplateException(List.of(new TemplateProblem(origin, "", l == null ? 0 : l.getLineNr(), l == null ? 0 : l.getColumnNr(),
@@ -330,25 +329,5 @@ public final class RuleTemplates {
             }
             p = p.substring(0, p.lastIndexOf('/'));
         }
-    }
-
-    /** JSON pointer to (line, column) for every value and key in the document. */
-    private static Map<String, int[]> locations(String text) throws IOException {
-        Map<String, int[]> out = new HashMap<>();
-        try (JsonParser p = YAML.getFactory().createParser(text)) {
-            JsonToken tok;
-            while ((tok = p.nextToken()) != null) {
-                if (tok == JsonToken.END_OBJECT || tok == JsonToken.END_ARRAY) {
-                    continue;
-                }
-                JsonLocation l = p.currentTokenLocation();
-                String ptr = p.getParsingContext().pathAsPointer().toString();
-                if (tok == JsonToken.START_OBJECT || tok == JsonToken.START_ARRAY) {
-                    ptr = p.getParsingContext().getParent() == null ? "" : p.getParsingContext().getParent().pathAsPointer().toString();
-                }
-                out.putIfAbsent(ptr, new int[] {l.getLineNr(), l.getColumnNr()});
-            }
-        }
-        return out;
     }
 }

@@ -13,7 +13,13 @@ public record RuleProblem(Kind kind, Level level, String ruleId, String path, in
     /** What kind of problem; stable names for tooling. */
     public enum Kind {
         PARSE_ERROR, FORBIDDEN_TYPE, FORBIDDEN_CALL, FORBIDDEN_CONSTRUCT, MISSING_METADATA, INVALID_METADATA,
-        DUPLICATE_ID, COMPILE_ERROR, JOIN_WITHOUT_LITERAL
+        DUPLICATE_ID, COMPILE_ERROR, JOIN_WITHOUT_LITERAL,
+        /** A rule case's expectations are not what the rules produce. */
+        CASE_FAILED,
+        /** A {@code .cases.yaml} file cannot be read. */
+        INVALID_CASES,
+        /** No case expects the rule to fire. */
+        MISSING_CASES
     }
 
     /** ERROR stops a build; WARNING is reported and lets it go on. */
@@ -21,6 +27,10 @@ public record RuleProblem(Kind kind, Level level, String ruleId, String path, in
 
     public static RuleProblem error(Kind kind, String ruleId, String path, int line, int column, String message) {
         return new RuleProblem(kind, Level.ERROR, ruleId, path, line, column, message);
+    }
+
+    public static RuleProblem warning(Kind kind, String ruleId, String path, int line, int column, String message) {
+        return new RuleProblem(kind, Level.WARNING, ruleId, path, line, column, message);
     }
 
     public boolean isError() {

@@ -1,4 +1,4 @@
-package dev.bulwark.knowledgebase;
+package dev.bulwark.authoring.cases;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,14 +28,15 @@ import java.util.Map;
  * </pre>
  * Every result the rules produce must be expected; a rule that is not listed must not fire.
  */
-record RuleCases(Path file, List<Case> cases) {
+public record RuleCases(Path file, List<Case> cases) {
 
-    record Expectation(String rule, String severity, String action, int count, Map<String, String> evidence) {
+    public record Expectation(String rule, String severity, String action, int count, Map<String, String> evidence) {
     }
 
-    record Case(String name, List<Object> facts, List<Expectation> findings, List<Expectation> verdicts, List<Expectation> assignments) {
+    /** @param line the case's line in the file (its {@code - name:}), 0 when unknown */
+    public record Case(String name, int line, List<Object> facts, List<Expectation> findings, List<Expectation> verdicts, List<Expectation> assignments) {
         /** Every rule id this case expects to fire. */
-        List<String> firingRules() {
+        public List<String> firingRules() {
             List<String> ids = new ArrayList<>();
             findings.forEach(e -> ids.add(e.rule()));
             verdicts.forEach(e -> ids.add(e.rule()));
@@ -47,8 +48,10 @@ record RuleCases(Path file, List<Case> cases) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    static RuleCases read(Path file) throws IOException {
-        JsonNode root = YAML.readTree(file.toFile());
+    public static RuleCases read(Path file) throws IOException {
+        String text = java.nio.file.Files.readString(file);
+        JsonNode root = YAML.readTree(text);
+        java.util.Map<String, int[]> where = dev.bulwark.authoring.yaml.YamlLocations.of(text);
         if (root == null || !root.path("cases").isArray()) {
             throw new IOException(file + ": expected a top-level 'cases' list");
         }
@@ -69,7 +72,7 @@ record RuleCases(Path file, List<Case> cases) {
                 facts.add(YAML.treeToValue(only.getValue(), type));
             }
             JsonNode expect = c.path("expect");
-            cases.add(new Case(name, facts, expectations(expect.path("findings")), expectations(expect.path("verdicts")),
+            cases.add(new Case(name, where.getOrDefault("/cases/" + (index - 1), new int[] {0, 0})[0], facts, expectations(expect.path("findings")), expectations(expect.path("verdicts")),
                     expectations(expect.path("assignments"))));
         }
         return new RuleCases(file, cases);

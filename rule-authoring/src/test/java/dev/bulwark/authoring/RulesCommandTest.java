@@ -236,4 +236,28 @@ class RulesCommandTest {
         JsonNode bad = JSON.readTree(run("test", "--json", root).out()).get("problems").get(0);
         assertEquals("INVALID_CASES", bad.get("kind").asText());
     }
+    @Test
+    void diffShowsWhatChangedBetweenSavedVersions(@TempDir Path dir) throws Exception {
+        Path own = Files.createDirectories(dir.resolve("own/loginspection"));
+        Files.writeString(own.resolve("r.drl"), RULE);
+        String index = dir.resolve("index").toString();
+        assertEquals(0, run("search", "--rules", dir.resolve("own").toString(), "--index", index, "--author", "alice", "x").exit());
+        Files.writeString(own.resolve("r.drl"), RULE.replace("@severity(\"low\")", "@severity(\"high\")"));
+        assertEquals(0, run("search", "--rules", dir.resolve("own").toString(), "--index", index, "--author", "bob", "x").exit());
+
+        Run history = run("diff", "--index", index, "LI-CLI-0001", "--history");
+        assertEquals(0, history.exit());
+        assertTrue(history.out().contains("v1") && history.out().contains("alice") && history.out().contains("v2") && history.out().contains("bob"),
+                history.out());
+        Run diff = run("diff", "--index", index, "LI-CLI-0001");
+        assertEquals(1, diff.exit());
+        assertTrue(diff.out().contains("-severity: low\n+severity: high\n"), diff.out());
+        assertTrue(diff.out().startsWith("--- LI-CLI-0001 v1 (alice, "), diff.out());
+        assertEquals(0, run("diff", "--index", index, "LI-CLI-0001", "--from", "2", "--to", "2").exit());
+        assertEquals(64, run("diff", "--index", index, "LI-CLI-0001", "--from", "7").exit());
+        assertEquals(64, run("diff", "--index", index, "NO-SUCH-0001").exit());
+        Path a = Files.writeString(dir.resolve("a.drl"), "x\n");
+        Path b = Files.writeString(dir.resolve("b.drl"), "y\n");
+        assertEquals("--- " + a + "\n+++ " + b + "\n@@ -1,1 +1,1 @@\n-x\n+y\n", run("diff", a.toString(), b.toString()).out());
+    }
 }

@@ -43,13 +43,13 @@ public final class CatalogBenchmark implements Callable<Integer> {
                 rules, queries, Runtime.version(), Runtime.getRuntime().availableProcessors());
         try (RuleCatalog memory = RuleCatalog.inMemory()) {
             long t0 = System.nanoTime();
-            memory.rebuild(corpus);
+            memory.rebuild(corpus, "bench");
             System.out.printf(Locale.ROOT, "build in memory: %.2f s%n", (System.nanoTime() - t0) / 1e9);
         }
         Path dir = Files.createTempDirectory("bulwark-catalog-bench");
         try (RuleCatalog catalog = RuleCatalog.open(dir)) {
             long t0 = System.nanoTime();
-            catalog.rebuild(corpus);
+            catalog.rebuild(corpus, "bench");
             double build = (System.nanoTime() - t0) / 1e9;
             long bytes;
             try (Stream<Path> files = Files.list(dir)) {
@@ -60,7 +60,7 @@ public final class CatalogBenchmark implements Callable<Integer> {
             CatalogRule changed = corpus.get(rules / 2);
             catalog.upsert(new CatalogRule(changed.id(), changed.title() + " (revised)", changed.description(), changed.module(),
                     changed.severity(), changed.cves(), changed.cvss(), changed.application(), changed.tags(), changed.status(),
-                    changed.source(), 1, changed.drl(), changed.caseCount(), changed.assignedTo(), changed.path()));
+                    changed.source(), 1, changed.drl(), changed.caseCount(), changed.assignedTo(), changed.path()), "bench");
             System.out.printf(Locale.ROOT, "one rule changed (update + commit + refresh): %.1f ms%n", (System.nanoTime() - t0) / 1e6);
 
             SplittableRandom r = new SplittableRandom(seed + 1);

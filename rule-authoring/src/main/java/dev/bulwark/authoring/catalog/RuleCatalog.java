@@ -74,7 +74,7 @@ import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The Lucene index of rules. One writer per index directory (a second process gets a clear
+ * The Lucene index of rules, with the {@link RuleHistory} of every version. One writer per index directory (a second process gets a clear
  * error), near-real-time searchers, every change committed before the call returns.
  *
  * <p>Ranking: relevance (BM25 over title, tags, application, description and DRL, titles weighted
@@ -136,6 +136,7 @@ public final class RuleCatalog implements Closeable {
     }
 
     private final Directory directory;
+    private final RuleHistory history;
     private final Analyzer analyzer;
     private final FacetsConfig facetsConfig = new FacetsConfig();
     private final IndexWriter writer;
@@ -149,8 +150,9 @@ public final class RuleCatalog implements Closeable {
     public record SyncReport(int added, int changed, int removed, int unchanged, List<String> conflicts) {
     }
 
-    private RuleCatalog(Directory directory) throws IOException {
+    private RuleCatalog(Directory directory, RuleHistory history) throws IOException {
         this.directory = directory;
+        this.history = history;
         this.analyzer = analyzer();
         facetsConfig.setMultiValued(TAG, true);
         facetsConfig.setMultiValued(CVE_YEAR, true);
@@ -167,13 +169,13 @@ public final class RuleCatalog implements Closeable {
 
     /** A catalog held in memory: tests, and one-off searches over a rules tree. */
     public static RuleCatalog inMemory() throws IOException {
-        return new RuleCatalog(new ByteBuffersDirectory());
+        return new RuleCatalog(new ByteBuffersDirectory(), RuleHistory.inMemory());
     }
 
-    /** The catalog stored in {@code dir} (created when missing). */
+    /** The catalog stored in {@code dir} (created when missing): the index in {@code lucene/}, every version in {@code history/}. */
     public static RuleCatalog open(Path dir) throws IOException {
-        java.nio.file.Files.createDirectories(dir);
-        return new RuleCatalog(FSDirectory.open(dir));
+        java.nio.file.Files.createDirectories(dir.resolve("lucene"));
+        return new RuleCatalog(FSDirectory.open(dir.resolve("lucene")), RuleHistory.in(dir.resolve("history")));
     }
 
     private static Analyzer analyzer() {
@@ -198,12 +200,27 @@ public final class RuleCatalog implements Closeable {
 
     // ---------------------------------------------------------------- writing
 
-    /** Adds or replaces one rule, keeping its version when the content is unchanged and adding one when it changed. */
-    public synchronized void upsert(CatalogRule rule) throws IOException {
-        Optional<Stored> before = stored(rule.id());
-        int version = before.map(s -> s.fingerprint.equals(rule.contentFingerprint()) ? s.rule.version() : s.rule.version() + 1).orElse(1);
-        writer.updateDocument(new Term(ID, key(rule.id())), document(rule.withVersion(version)));
+    /**
+     * Adds or replaces one rule. Its version comes from the history: the saved one when the content
+     * is unchanged, else a new version saved under {@code author}.
+     */
+    public synchronized void upsert(CatalogRule rule, String author) throws IOException {
+        writer.updateDocument(new Term(ID, key(rule.id())), document(rule.withVersion(versionFor(rule, author))));
         commit();
+    }
+
+    /** The saved version with this content, or a new one recorded in the history. */
+    private int versionFor(CatalogRule rule, String author) throws IOException {
+        Optional<RuleHistory.Version> latest = history.latest(rule.id());
+        if (latest.isPresent() && latest.get().fingerprint().equals(rule.contentFingerprint())) {
+            return latest.get().version();
+        }
+        return history.record(rule, latest.map(v -> v.version() + 1).orElse(1), author).version();
+    }
+
+    /** Every saved version of a rule, oldest first, with author and time. */
+    public List<RuleHistory.Version> history(String id) throws IOException {
+        return history.versions(id);
     }
 
     /** Removes a rule; false when the catalog did not have it. */
@@ -217,11 +234,12 @@ public final class RuleCatalog implements Closeable {
     }
 
     /**
-     * Makes the catalog's rules of {@code source} exactly {@code rules}: new ones are added at
-     * version 1, changed ones replaced at their next version, missing ones removed, unchanged ones
-     * left alone. A rule whose id another source already holds is not taken and is reported.
+     * Makes the catalog's rules of {@code source} exactly {@code rules}: new and changed ones are
+     * saved as new versions by {@code author} and indexed, missing ones removed from the index (their
+     * history stays), unchanged ones left alone. A rule whose id another source already holds is not
+     * taken and is reported.
      */
-    public synchronized SyncReport sync(String source, Collection<CatalogRule> rules) throws IOException {
+    public synchronized SyncReport sync(String source, Collection<CatalogRule> rules, String author) throws IOException {
         Map<String, Stored> existing = new HashMap<>();
         for (Stored s : storedAll()) {
             existing.put(key(s.rule.id()), s);
@@ -246,10 +264,10 @@ public final class RuleCatalog implements Closeable {
                 continue;
             }
             if (s == null) {
-                writer.updateDocument(new Term(ID, k), document(rule.withVersion(1)));
+                writer.updateDocument(new Term(ID, k), document(rule.withVersion(versionFor(rule, author))));
                 added++;
             } else if (!s.fingerprint.equals(rule.contentFingerprint())) {
-                writer.updateDocument(new Term(ID, k), document(rule.withVersion(s.rule.version() + 1)));
+                writer.updateDocument(new Term(ID, k), document(rule.withVersion(versionFor(rule, author))));
                 changed++;
             } else if (!s.rule.assignedTo().equals(rule.assignedTo())) {
                 writer.updateDocument(new Term(ID, k), document(rule.withVersion(s.rule.version())));
@@ -269,17 +287,26 @@ public final class RuleCatalog implements Closeable {
         return new SyncReport(added, changed, removed, unchanged, conflicts);
     }
 
-    /** Throws the index away and indexes {@code rules} from scratch, all at version 1. */
-    public synchronized void rebuild(Collection<CatalogRule> rules) throws IOException {
+    /** Throws the index away and indexes {@code rules} from scratch; versions still come from the history. */
+    public synchronized void rebuild(Collection<CatalogRule> rules, String author) throws IOException {
         writer.deleteAll();
         for (CatalogRule r : rules) {
-            writer.updateDocument(new Term(ID, key(r.id())), document(r.withVersion(1)));
+            writer.updateDocument(new Term(ID, key(r.id())), document(r.withVersion(versionFor(r, author))));
         }
         commit();
     }
 
-    /** Replaces the whole catalog with {@code rules} exactly as given, versions included: restoring an export. */
-    public synchronized void restore(Collection<CatalogRule> rules) throws IOException {
+    /**
+     * Replaces the whole index with {@code rules} exactly as given, versions included: restoring an
+     * export. A version the history does not have yet is saved there by {@code author}.
+     */
+    public synchronized void restore(Collection<CatalogRule> rules, String author) throws IOException {
+        for (CatalogRule r : rules) {
+            Optional<RuleHistory.Version> latest = history.latest(r.id());
+            if (latest.isEmpty() || latest.get().version() < r.version()) {
+                history.record(r, r.version(), author);
+            }
+        }
         writer.deleteAll();
         for (CatalogRule r : rules) {
             writer.updateDocument(new Term(ID, key(r.id())), document(r));

@@ -24,8 +24,10 @@ final class CatalogOptions {
     List<Path> ossecTrees = new ArrayList<>();
     @Option(names = "--index", paramLabel = "DIR", description = "keep the catalog in this directory")
     Path index;
-    @Option(names = "--rebuild", description = "with --index: rebuild the index from scratch instead of updating it")
+    @Option(names = "--rebuild", description = "with --index: rebuild the index from scratch instead of updating it (versions stay in the history)")
     boolean rebuild;
+    @Option(names = "--author", paramLabel = "NAME", description = "who new rule versions are saved under (default: the user name)")
+    String author = System.getProperty("user.name");
 
     /** The built-in rules directory in use, or null. */
     Path builtinDir() {
@@ -81,12 +83,12 @@ final class CatalogOptions {
         if (rebuild) {
             List<CatalogRule> everything = new ArrayList<>();
             bySource.values().forEach(everything::addAll);
-            catalog.rebuild(everything);
+            catalog.rebuild(everything, author);
             System.err.printf("catalog rebuilt: %d rules%n", catalog.size());
             return;
         }
         for (Map.Entry<String, List<CatalogRule>> e : bySource.entrySet()) {
-            RuleCatalog.SyncReport s = catalog.sync(e.getKey(), e.getValue());
+            RuleCatalog.SyncReport s = catalog.sync(e.getKey(), e.getValue(), author);
             s.conflicts().forEach(c -> System.err.println("not catalogued: " + c));
             if (index != null) {
                 System.err.printf("%s: %d added, %d changed, %d removed, %d unchanged%n", e.getKey(), s.added(), s.changed(), s.removed(), s.unchanged());

@@ -100,7 +100,7 @@ final class ImportCommand implements Callable<Integer> {
             return RulesCommand.RULE_PROBLEMS;
         }
         try (RuleCatalog catalog = RuleCatalog.open(index)) {
-            catalog.restore(read.rules());
+            catalog.restore(read.rules(), "import of " + from.csv.getFileName());
         }
         System.err.printf("restored %d rules into %s%n", read.rules().size(), index);
         return read.problems().isEmpty() ? RulesCommand.OK : RulesCommand.RULE_PROBLEMS;

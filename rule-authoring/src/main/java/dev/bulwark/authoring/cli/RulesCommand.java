@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bulwark-rules", mixinStandardHelpOptions = true, version = "Bulwark rules 0.1.0",
         description = "Bulwark rule tools: build signed knowledge-base bundles from DRL, verify and inspect them; lint, search and generate rules.",
         subcommands = {RulesCommand.Build.class, RulesCommand.Verify.class, RulesCommand.Inspect.class, RulesCommand.Lint.class,
-                RulesCommand.Keygen.class, SearchCommand.class, NewCommand.class, TestCommand.class, WhatIfCommand.class, ExportCommand.class, ImportCommand.class, dev.bulwark.authoring.logtest.LogTestCommand.class, KnowledgeBaseBenchmark.class,
+                RulesCommand.Keygen.class, SearchCommand.class, NewCommand.class, TestCommand.class, DiffCommand.class, WhatIfCommand.class, ExportCommand.class, ImportCommand.class, dev.bulwark.authoring.logtest.LogTestCommand.class, KnowledgeBaseBenchmark.class,
                 dev.bulwark.authoring.bench.OssecThroughputBenchmark.class, dev.bulwark.authoring.bench.CatalogBenchmark.class},
         footer = {"", "Exit codes: 0 ok, 2 rule problems (build, lint), 3 bundle refused (verify), 4 I/O or state error, 64 usage."})
 public final class RulesCommand implements Runnable {

@@ -18,7 +18,7 @@ class CatalogQueryHostileTest {
     @BeforeAll
     static void index() throws Exception {
         catalog = RuleCatalog.inMemory();
-        catalog.sync("built-in", new CatalogSources().readTree(RuleCatalogTest.KNOWLEDGE_BASE, "built-in").rules());
+        catalog.sync("built-in", new CatalogSources().readTree(RuleCatalogTest.KNOWLEDGE_BASE, "built-in").rules(), "test");
     }
 
     @AfterAll

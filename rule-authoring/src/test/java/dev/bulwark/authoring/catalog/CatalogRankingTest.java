@@ -31,7 +31,7 @@ class CatalogRankingTest {
         rules.addAll(CatalogCorpus.generate(2_000, 7));
         Map<String, List<String>> actual = new LinkedHashMap<>();
         try (RuleCatalog catalog = RuleCatalog.inMemory()) {
-            catalog.rebuild(rules);
+            catalog.rebuild(rules, "test");
             for (String q : expected.keySet()) {
                 actual.put(q, RuleCatalogTest.ids(catalog.search(CatalogQuery.of(q).limit(10))));
             }

@@ -30,7 +30,7 @@ class RuleCatalogTest {
         assertEquals(List.of(), read.problems());
         builtin = read.rules();
         catalog = RuleCatalog.inMemory();
-        RuleCatalog.SyncReport r = catalog.sync("built-in", builtin);
+        RuleCatalog.SyncReport r = catalog.sync("built-in", builtin, "test");
         assertEquals(builtin.size(), r.added());
     }
 
@@ -136,7 +136,7 @@ class RuleCatalogTest {
         assertTrue(hit.highlights().get(RuleCatalog.DRL).getFirst().contains("&quot;"), "DRL quotes are escaped for a page");
 
         try (RuleCatalog own = RuleCatalog.inMemory()) {
-            own.sync("organisation", List.of(rule("ORG-XSS-0001", "<script>alert(1)</script> exploit attempt", "organisation")));
+            own.sync("organisation", List.of(rule("ORG-XSS-0001", "<script>alert(1)</script> exploit attempt", "organisation")), "test");
             CatalogResult x = own.search(CatalogQuery.of("alert").highlighted(Markup.HTML));
             String title = x.hits().getFirst().highlights().get(RuleCatalog.TITLE).getFirst();
             assertFalse(title.contains("<script>"), title);
@@ -175,14 +175,14 @@ class RuleCatalogTest {
         CatalogRule a = rule("ORG-A-0001", "first title", "organisation");
         CatalogRule b = rule("ORG-B-0001", "second title", "organisation");
         try (RuleCatalog c = RuleCatalog.open(dir)) {
-            assertEquals(new RuleCatalog.SyncReport(2, 0, 0, 0, List.of()), c.sync("organisation", List.of(a, b)));
-            assertEquals(new RuleCatalog.SyncReport(0, 0, 0, 2, List.of()), c.sync("organisation", List.of(a, b)));
-            c.sync("built-in", List.of(rule("KB-X-0001", "built in", "built-in")));
+            assertEquals(new RuleCatalog.SyncReport(2, 0, 0, 0, List.of()), c.sync("organisation", List.of(a, b), "alice"));
+            assertEquals(new RuleCatalog.SyncReport(0, 0, 0, 2, List.of()), c.sync("organisation", List.of(a, b), "alice"));
+            c.sync("built-in", List.of(rule("KB-X-0001", "built in", "built-in")), "kb");
         }
         try (RuleCatalog c = RuleCatalog.open(dir)) {
             assertEquals(3, c.size(), "the index survives a restart");
             CatalogRule a2 = rule("ORG-A-0001", "first title, revised", "organisation");
-            assertEquals(new RuleCatalog.SyncReport(0, 1, 1, 0, List.of()), c.sync("organisation", List.of(a2)));
+            assertEquals(new RuleCatalog.SyncReport(0, 1, 1, 0, List.of()), c.sync("organisation", List.of(a2), "bob"));
             assertEquals(2, c.get("ORG-A-0001").orElseThrow().version());
             assertEquals("first title, revised", c.get("ORG-A-0001").orElseThrow().title());
             assertTrue(c.get("ORG-B-0001").isEmpty());
@@ -191,11 +191,11 @@ class RuleCatalogTest {
             assertTrue(ids(c.search(CatalogQuery.of("second"))).isEmpty());
 
             // an assignment change is indexed without a new version
-            c.sync("organisation", List.of(a2.withAssignedTo(List.of("web-servers"))));
+            c.sync("organisation", List.of(a2.withAssignedTo(List.of("web-servers"))), "bob");
             assertEquals(2, c.get("ORG-A-0001").orElseThrow().version());
             assertEquals(List.of("ORG-A-0001"), ids(c.search(CatalogQuery.of("assigned:web-servers"))));
 
-            RuleCatalog.SyncReport clash = c.sync("imported:ossec", List.of(rule("KB-X-0001", "imported twin", "imported:ossec")));
+            RuleCatalog.SyncReport clash = c.sync("imported:ossec", List.of(rule("KB-X-0001", "imported twin", "imported:ossec")), "importer");
             assertEquals(0, clash.added());
             assertTrue(clash.conflicts().getFirst().contains("already catalogued from built-in"), clash.conflicts().toString());
             assertEquals("built in", c.get("KB-X-0001").orElseThrow().title());
@@ -203,12 +203,18 @@ class RuleCatalogTest {
             IOException busy = assertThrows(IOException.class, () -> RuleCatalog.open(dir));
             assertTrue(busy.getMessage().contains("open in another process"), busy.getMessage());
 
-            c.upsert(rule("ORG-C-0001", "added alone", "organisation"));
+            c.upsert(rule("ORG-C-0001", "added alone", "organisation"), "carol");
             assertTrue(c.delete("ORG-C-0001"));
             assertFalse(c.delete("ORG-C-0001"));
-            c.rebuild(List.of(a2));
+            c.rebuild(List.of(a2), "dave");
             assertEquals(1, c.size());
-            assertEquals(1, c.get("ORG-A-0001").orElseThrow().version(), "a rebuild starts versions again");
+            assertEquals(2, c.get("ORG-A-0001").orElseThrow().version(), "a rebuild keeps the versions of the history");
+
+            List<RuleHistory.Version> history = c.history("ORG-A-0001");
+            assertEquals(List.of(1, 2), history.stream().map(RuleHistory.Version::version).toList());
+            assertEquals(List.of("alice", "bob"), history.stream().map(RuleHistory.Version::author).toList());
+            assertEquals("first title", history.getFirst().rule().title());
+            assertEquals(1, c.history("ORG-B-0001").size(), "a rule removed from the index keeps its history");
         }
     }
 }

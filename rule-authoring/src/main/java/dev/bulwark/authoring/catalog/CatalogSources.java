@@ -99,6 +99,11 @@ public final class CatalogSources {
                         "rule '" + rule.getName() + "' has no @id and cannot be catalogued"));
                 continue;
             }
+            if (!KnowledgeBaseCompiler.ID_FORMAT.matcher(md.id()).matches()) {
+                problems.add(RuleProblem.error(Kind.INVALID_METADATA, md.id(), file.path(), rule.getLine(), rule.getColumn() + 1,
+                        "@id \"" + md.id() + "\" is not of the form PREFIX-NAME-0001 and cannot be catalogued"));
+                continue;
+            }
             String text = ruleText(lines, rule.getLine());
             String description = RuleMetadata.unquote(values.get("description"));
             if (description == null || description.isBlank()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.authoring.bench.KnowledgeBaseBenchmark;
+import dev.bulwark.authoring.cases.RuleTests;
 import dev.bulwark.authoring.ossec.CompiledOssecRuleset;
 import dev.bulwark.engine.bundle.BundleManifest;
 import dev.bulwark.engine.bundle.BundleReader;
@@ -16,7 +17,6 @@ import dev.bulwark.engine.build.KnowledgeBaseCompiler;
 import dev.bulwark.engine.build.RuleBuildException;
 import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
-import dev.bulwark.authoring.cases.RuleTests;
 import dev.bulwark.engine.loginspection.ossec.OssecDecoderFile;
 import dev.bulwark.engine.policy.DrlSource;
 import dev.bulwark.engine.policy.RuleProblem;
@@ -33,12 +33,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code bulwark-rules}: build, verify and inspect knowledge-base bundles; lint and search rules; benchmark builds. */
+/** {@code bulwark-rules}: build, verify and inspect bundles; lint, test, search, generate, version, compare and export rules; benchmarks. */
 @Command(name = "bulwark-rules", mixinStandardHelpOptions = true, version = "Bulwark rules 0.1.0",
-        description = "Bulwark rule tools: build signed knowledge-base bundles from DRL, verify and inspect them; lint, search and generate rules.",
+        description = "Bulwark rule tools: build, verify and inspect signed knowledge-base bundles; lint, test, search, generate, version, replay and export rules.",
         subcommands = {RulesCommand.Build.class, RulesCommand.Verify.class, RulesCommand.Inspect.class, RulesCommand.Lint.class,
-                RulesCommand.Keygen.class, SearchCommand.class, NewCommand.class, TestCommand.class, DiffCommand.class, WhatIfCommand.class, ExportCommand.class, ImportCommand.class, dev.bulwark.authoring.logtest.LogTestCommand.class, KnowledgeBaseBenchmark.class,
-                dev.bulwark.authoring.bench.OssecThroughputBenchmark.class, dev.bulwark.authoring.bench.CatalogBenchmark.class},
+                RulesCommand.Keygen.class, TestCommand.class, SearchCommand.class, NewCommand.class, DiffCommand.class,
+                WhatIfCommand.class, ExportCommand.class, ImportCommand.class, dev.bulwark.authoring.logtest.LogTestCommand.class,
+                KnowledgeBaseBenchmark.class, dev.bulwark.authoring.bench.OssecThroughputBenchmark.class,
+                dev.bulwark.authoring.bench.CatalogBenchmark.class},
         footer = {"", "Exit codes: 0 ok, 2 rule problems (build, lint), 3 bundle refused (verify), 4 I/O or state error, 64 usage."})
 public final class RulesCommand implements Runnable {
 
@@ -69,7 +71,7 @@ public final class RulesCommand implements Runnable {
     }
 
     /** The built-in knowledge base's rules in this checkout: the default rule set of search and whatif. */
-    public static Path builtinRules() {
+    static Path builtinRules() {
         return Path.of(System.getenv().getOrDefault("BULWARK_HOME", "."), "knowledge-base/src/main/resources/rules");
     }
 

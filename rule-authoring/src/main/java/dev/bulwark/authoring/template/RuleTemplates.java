@@ -133,7 +133,7 @@ public final class RuleTemplates {
             }
         }
         String message = t.path("message").asText(t.get("title").asText());
-        String evidence = evidence(t, correlated ? "$f" : "$e");
+        String evidence = evidence(t, "$e");
         StringBuilder drl = header(t, "loginspection", List.of("dev.bulwark.engine.loginspection.LogEvent",
                 "dev.bulwark.engine.loginspection.AlertSuppression", "dev.bulwark.engine.Finding", "dev.bulwark.engine.Severity"));
         String severity = t.get("severity").asText().toUpperCase(Locale.ROOT);
@@ -158,7 +158,7 @@ public final class RuleTemplates {
                 .append("    insert(Finding.raise(kcontext, Severity.").append(severity).append(", ")
                 .append(messageExpression(message, "$e", origin, where)).append(" + \" (\" + $n + \" within ")
                 .append(freq.get("seconds").asLong()).append(" s)\", ").append(literal(same)).append(", $k, \"count\", $n")
-                .append(evidence(t, "$e")).append("));\nend\n");
+                .append(evidence).append("));\nend\n");
         return drl.toString();
     }
 

@@ -24,10 +24,10 @@ import picocli.CommandLine.Parameters;
         description = {"With --template KIND: print a commented template to fill in (--schema: its JSON Schema instead).",
                 "With TEMPLATE files: validate each against its schema, generate DRL, check it all with the DRL policy and",
                 "the compiler, then print it or write one .drl per rule below --out. Nothing is written when anything fails."},
-        footer = {"", "Templates: log, integrity. Exit codes: 0 ok, 2 template or rule problems, 4 I/O error, 64 usage."})
+        footer = {"", "Templates: log, integrity, appcontrol, exclusion. Exit codes: 0 ok, 2 template or rule problems, 4 I/O error, 64 usage."})
 final class NewCommand implements Callable<Integer> {
 
-    @Option(names = "--template", paramLabel = "KIND", description = "log | integrity")
+    @Option(names = "--template", paramLabel = "KIND", description = "log | integrity | appcontrol | exclusion")
     String template;
     @Option(names = "--schema", description = "with --template: print the JSON Schema")
     boolean schema;

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 public final class RuleTemplates {
 
     /** The template kinds, each with its schema. */
-    public static final List<String> KINDS = List.of("log", "integrity");
+    public static final List<String> KINDS = List.of("log", "integrity", "appcontrol", "exclusion");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
@@ -108,6 +108,8 @@ public final class RuleTemplates {
         String drl = switch (kind) {
             case "log" -> log(doc, origin, where);
             case "integrity" -> integrity(doc);
+            case "appcontrol" -> appcontrol(doc);
+            case "exclusion" -> exclusion(doc);
             default -> throw new IllegalStateException(kind);
         };
         String id = doc.get("id").asText();
@@ -134,7 +136,7 @@ public final class RuleTemplates {
         }
         String message = t.path("message").asText(t.get("title").asText());
         String evidence = evidence(t, "$e");
-        StringBuilder drl = header(t, "loginspection", List.of("dev.bulwark.engine.loginspection.LogEvent",
+        StringBuilder drl = header(t, "loginspection", t.get("severity").asText(), List.of("dev.bulwark.engine.loginspection.LogEvent",
                 "dev.bulwark.engine.loginspection.AlertSuppression", "dev.bulwark.engine.Finding", "dev.bulwark.engine.Severity"));
         String severity = t.get("severity").asText().toUpperCase(Locale.ROOT);
         String base = String.join(", ", conditions);
@@ -210,7 +212,7 @@ public final class RuleTemplates {
     private static String integrity(JsonNode t) {
         List<String> monitor = texts(t.get("monitor"));
         List<String> exclude = texts(t.path("exclude"));
-        StringBuilder drl = header(t, "integrity", List.of("dev.bulwark.engine.integrity.FileChange", "dev.bulwark.engine.integrity.ChangeKind",
+        StringBuilder drl = header(t, "integrity", t.get("severity").asText(), List.of("dev.bulwark.engine.integrity.FileChange", "dev.bulwark.engine.integrity.ChangeKind",
                 "dev.bulwark.engine.Finding", "dev.bulwark.engine.Severity", "dev.bulwark.engine.helper.Glob"));
         // header() ended the annotations line; the monitor spec goes on its own line before "when"
         drl.setLength(drl.length() - 1);
@@ -253,6 +255,71 @@ public final class RuleTemplates {
         return drl.toString();
     }
 
+    // ------------------------------------------------------------------ application control and exclusions
+
+    private static String appcontrol(JsonNode t) {
+        boolean allow = t.get("decision").asText().equals("allow");
+        JsonNode m = t.get("match");
+        List<String> any = new ArrayList<>();
+        if (m.has("sha256")) {
+            any.add(inList("sha256", texts(m.get("sha256"))));
+        }
+        for (String p : texts(m.path("path"))) {
+            any.add(isGlob(p) ? "Glob.matches(" + literal(p) + ", path)" : "path == " + literal(p));
+        }
+        if (m.has("package")) {
+            any.add(inList("packageName", texts(m.get("package"))));
+        }
+        String id = t.get("id").asText();
+        String severity = allow ? "info" : t.path("severity").asText("high");
+        if (t.has("ruleset")) { // the ruleset an entry belongs to is one of its tags
+            com.fasterxml.jackson.databind.node.ObjectNode tagged = t.deepCopy();
+            tagged.withArray("tags").add(t.get("ruleset").asText());
+            t = tagged;
+        }
+        StringBuilder drl = header(t, "appcontrol", severity, List.of("dev.bulwark.engine.appcontrol.ExecRequest", "dev.bulwark.engine.Verdict",
+                "dev.bulwark.engine.Finding", "dev.bulwark.engine.Severity", "dev.bulwark.engine.Action", "dev.bulwark.engine.helper.Glob"));
+        drl.append("when\n    $x: ExecRequest( ").append(String.join(" || ", any)).append(" )\nthen\n");
+        if (allow) {
+            drl.append("    insert(Verdict.decide(kcontext, Action.ALLOW, ").append(literal("approved by " + id + ": ")).append(" + $x.path()));\n");
+        } else {
+            drl.append("    insert(Verdict.decide(kcontext, Action.BLOCK, ").append(literal("blocked by " + id + ": ")).append(" + $x.path()));\n")
+                    .append("    insert(Finding.raise(kcontext, Severity.").append(severity.toUpperCase(Locale.ROOT)).append(", ").append(literal(t.get("title").asText() + ": "))
+                    .append(" + $x.path() + \" run by \" + $x.user(),\n")
+                    .append("            \"path\", $x.path(), \"sha256\", $x.sha256(), \"user\", $x.user(), \"parent\", $x.parentPath(), \"commandLine\", $x.commandLine()));\n");
+        }
+        return drl.append("end\n").toString();
+    }
+
+    private static String exclusion(JsonNode t) {
+        JsonNode e = t.get("exclude");
+        List<String> any = new ArrayList<>();
+        for (String p : texts(e.path("paths"))) {
+            any.add(isGlob(p) ? "Glob.matches(" + literal(p) + ", path)" : "path == " + literal(p));
+        }
+        for (String x : texts(e.path("extensions"))) {
+            any.add("path str[endsWith] " + literal(x));
+        }
+        if (e.has("owners")) {
+            any.add(inList("owner", texts(e.get("owners"))));
+        }
+        for (String p : texts(e.path("processes"))) {
+            any.add("process != null && " + (isGlob(p) ? "Glob.matches(" + literal(p) + ", process)" : "process == " + literal(p)));
+        }
+        String id = t.get("id").asText();
+        StringBuilder drl = header(t, "antimalware", "info", List.of("dev.bulwark.engine.antimalware.ScannedFile", "dev.bulwark.engine.Verdict",
+                "dev.bulwark.engine.Action", "dev.bulwark.engine.helper.Glob"));
+        drl.append("when\n    $f: ScannedFile( ").append(String.join(" || ", any)).append(" )\nthen\n")
+                .append("    insert(Verdict.decide(kcontext, Action.ALLOW, ").append(literal("excluded by " + id + ": ")).append(" + $f.path()));\n")
+                .append("end\n");
+        return drl.toString();
+    }
+
+    private static String inList(String field, List<String> values) {
+        return values.size() == 1 ? field + " == " + literal(values.getFirst())
+                : field + " in (" + String.join(", ", values.stream().map(RuleTemplates::literal).toList()) + ")";
+    }
+
     private static boolean isGlob(String p) {
         return p.indexOf('*') >= 0 || p.indexOf('?') >= 0 || p.indexOf('[') >= 0;
     }
@@ -260,7 +327,7 @@ public final class RuleTemplates {
     // ------------------------------------------------------------------ shared
 
     /** Package, imports, and the rule's name and metadata (one annotation line ending in a newline). */
-    private static StringBuilder header(JsonNode t, String module, List<String> imports) {
+    private static StringBuilder header(JsonNode t, String module, String severity, List<String> imports) {
         String id = t.get("id").asText();
         StringBuilder drl = new StringBuilder();
         drl.append("package rules.").append(module).append(".templates;\n\n");
@@ -268,7 +335,7 @@ public final class RuleTemplates {
         drl.append("\n// Generated from the '").append(t.get("template").asText()).append("' template; edit the template, not this file.\n");
         drl.append("rule ").append(literal(id)).append('\n')
                 .append("    @id(").append(literal(id)).append(") @title(").append(literal(t.get("title").asText())).append(") @module(\"")
-                .append(module).append("\") @severity(").append(literal(t.get("severity").asText())).append(')');
+                .append(module).append("\") @severity(").append(literal(severity)).append(')');
         if (t.hasNonNull("application")) {
             drl.append(" @application(").append(literal(t.get("application").asText())).append(')');
         }

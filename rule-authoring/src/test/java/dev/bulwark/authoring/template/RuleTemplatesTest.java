@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.engine.Action;
 import dev.bulwark.engine.Finding;
+import dev.bulwark.engine.Severity;
+import dev.bulwark.engine.Verdict;
+import dev.bulwark.engine.antimalware.ScannedFile;
+import dev.bulwark.engine.appcontrol.ExecRequest;
 import dev.bulwark.engine.RuleMetadata;
 import dev.bulwark.engine.build.CompiledKnowledgeBase;
 import dev.bulwark.engine.build.KnowledgeBaseCompiler;
@@ -157,5 +162,61 @@ class RuleTemplatesTest {
         assertEquals(List.of("ORG-T-0001"), ruleIds(u.evaluate(List.of(event(1L, "café 東京", "a", null, null))).findings()));
         RuleMetadata md = u.rules().get("ORG-T-0001");
         assertEquals("Zürich 'quoted' café", md.title(), "non-ASCII text comes back as written");
+    }
+    static ExecRequest exec(String path, String sha256, String pkg) {
+        return new ExecRequest(path, sha256, 10, 1000, "alice", 42, "/bin/bash", path, "unknown", pkg, 1_700_000_000_000L);
+    }
+
+    @Test
+    void appcontrolEntriesAllowOrBlockByHashPathOrPackage() throws Exception {
+        String sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        LoadedKnowledgeBase allow = compile(RuleTemplates.generate(example("appcontrol"), "a.yaml"));
+        assertEquals(List.of(Action.ALLOW), allow.evaluate(List.of(exec("/usr/local/bin/x", sha, null))).verdicts().stream().map(Verdict::action).toList());
+        assertEquals(List.of(Action.ALLOW), allow.evaluate(List.of(exec("/opt/backup/bin/agent", "ab".repeat(32), null))).verdicts().stream().map(Verdict::action).toList());
+        assertTrue(allow.evaluate(List.of(exec("/opt/backup/lib/x", "ab".repeat(32), null))).verdicts().isEmpty());
+        assertTrue(allow.rules().get("ORG-APP-0001").tags().contains("shared"), "the ruleset is a tag");
+
+        LoadedKnowledgeBase block = compile(RuleTemplates.generate("""
+                template: appcontrol
+                id: ORG-APP-0002
+                title: Block netcat
+                decision: block
+                severity: critical
+                match: {package: [netcat-openbsd, netcat-traditional]}
+                """, "b.yaml"));
+        var r = block.evaluate(List.of(exec("/bin/nc.openbsd", "cd".repeat(32), "netcat-openbsd")));
+        assertEquals(List.of(Action.BLOCK), r.verdicts().stream().map(Verdict::action).toList());
+        assertEquals(Severity.CRITICAL, r.findings().getFirst().severity());
+        assertTrue(block.evaluate(List.of(exec("/bin/ls", "cd".repeat(32), "coreutils"))).verdicts().isEmpty());
+        refused("template: appcontrol\nid: ORG-A-0001\ntitle: t\ndecision: allow\nmatch: {sha256: [\"XYZ\"]}\n");
+        refused("template: appcontrol\nid: ORG-A-0001\ntitle: t\ndecision: maybe\nmatch: {path: [/bin/x]}\n");
+        refused("template: appcontrol\nid: ORG-A-0001\ntitle: t\ndecision: allow\nmatch: {}\n");
+    }
+
+    static ScannedFile scanned(String path, String owner, String process) {
+        return new ScannedFile(path, null, 100, "ef".repeat(32), owner, 1000, "data", "on-access", process);
+    }
+
+    @Test
+    void exclusionsAllowByPathExtensionOwnerOrProcess() throws Exception {
+        LoadedKnowledgeBase kb = compile(RuleTemplates.generate("""
+                template: exclusion
+                id: ORG-EXC-0002
+                title: Database files
+                exclude:
+                  paths: ["/var/lib/postgresql/**", /srv/dump.sql]
+                  extensions: [.wal]
+                  owners: [postgres]
+                  processes: [/usr/lib/postgresql/*/bin/postgres]
+                """, "e.yaml"));
+        for (ScannedFile f : List.of(scanned("/var/lib/postgresql/16/main/base/1", "root", null), scanned("/srv/dump.sql", "root", null),
+                scanned("/tmp/x.wal", "root", null), scanned("/tmp/y", "postgres", null), scanned("/tmp/z", "root", "/usr/lib/postgresql/16/bin/postgres"))) {
+            assertEquals(List.of(Action.ALLOW), kb.evaluate(List.of(f)).verdicts().stream().map(Verdict::action).toList(), f.toString());
+        }
+        assertTrue(kb.evaluate(List.of(scanned("/tmp/evil.sh", "root", null))).verdicts().isEmpty(), "a file no entry names is not excluded");
+        assertTrue(kb.evaluate(List.of(scanned("/srv/dump.sql.gz", "root", "/usr/bin/gzip"))).verdicts().isEmpty());
+        refused("template: exclusion\nid: ORG-E-0001\ntitle: t\nexclude: {extensions: [\".wal\\\" || true\"]}\n");
+        refused("template: exclusion\nid: ORG-E-0001\ntitle: t\nexclude: {owners: [\"Root; rm\"]}\n");
+        refused("template: exclusion\nid: ORG-E-0001\ntitle: t\nexclude: {}\n");
     }
 }

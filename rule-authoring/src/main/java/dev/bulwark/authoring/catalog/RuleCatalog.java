@@ -109,6 +109,8 @@ public final class RuleCatalog implements Closeable {
     private static final String TAGS_TEXT = "tags_text";
     private static final String APPLICATION_TEXT = "application_text";
     private static final String ID_SORT = "id_sort";
+    /** The lower-cased id, stored, so a prepared document names its own update term. */
+    private static final String ID_KEY = "id_key";
     private static final String FINGERPRINT = "fingerprint";
     private static final String JSON = "json";
     private static final String[] HIGHLIGHTED = {TITLE, DESCRIPTION, DRL};
@@ -204,21 +206,15 @@ public final class RuleCatalog implements Closeable {
      * is unchanged, else a new version saved under {@code author}.
      */
     public synchronized void upsert(CatalogRule rule, String author) throws IOException {
-        writer.updateDocument(new Term(ID, key(rule.id())), document(rule.withVersion(versionFor(rule, author))));
+        RuleHistory.Batch versions = history.batch();
+        CatalogRule versioned = rule.withVersion(versions.versionFor(rule, author));
+        versions.commit();
+        writer.updateDocument(new Term(ID, key(rule.id())), document(versioned));
         commit();
     }
 
-    /** The saved version with this content, or a new one recorded in the history. */
-    private int versionFor(CatalogRule rule, String author) throws IOException {
-        Optional<RuleHistory.Version> latest = history.latest(rule.id());
-        if (latest.isPresent() && latest.get().fingerprint().equals(rule.contentFingerprint())) {
-            return latest.get().version();
-        }
-        return history.record(rule, latest.map(v -> v.version() + 1).orElse(1), author).version();
-    }
-
     /** Every saved version of a rule, oldest first, with author and time. */
-    public List<RuleHistory.Version> history(String id) throws IOException {
+    public List<RuleHistory.Version> history(String id) {
         return history.versions(id);
     }
 
@@ -248,6 +244,8 @@ public final class RuleCatalog implements Closeable {
         int unchanged = 0;
         List<String> conflicts = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
+        RuleHistory.Batch versions = history.batch();
+        List<Document> updates = new ArrayList<>();
         for (CatalogRule rule : rules) {
             if (!source.equals(rule.source())) {
                 throw new IllegalArgumentException("rule " + rule.id() + " is from source '" + rule.source() + "', not '" + source + "'");
@@ -263,17 +261,22 @@ public final class RuleCatalog implements Closeable {
                 continue;
             }
             if (s == null) {
-                writer.updateDocument(new Term(ID, k), document(rule.withVersion(versionFor(rule, author))));
+                updates.add(document(rule.withVersion(versions.versionFor(rule, author))));
                 added++;
             } else if (!s.fingerprint.equals(rule.contentFingerprint())) {
-                writer.updateDocument(new Term(ID, k), document(rule.withVersion(versionFor(rule, author))));
+                updates.add(document(rule.withVersion(versions.versionFor(rule, author))));
                 changed++;
             } else if (!s.rule.assignedTo().equals(rule.assignedTo())) {
-                writer.updateDocument(new Term(ID, k), document(rule.withVersion(s.rule.version())));
+                updates.add(document(rule.withVersion(s.rule.version())));
                 changed++;
             } else {
                 unchanged++;
             }
+        }
+        // the history first: after a crash between the two, the next sync finds the versions saved and indexes them
+        versions.commit();
+        for (Document d : updates) {
+            writer.updateDocument(new Term(ID, d.get(ID_KEY)), d);
         }
         int removed = 0;
         for (Map.Entry<String, Stored> e : existing.entrySet()) {
@@ -288,9 +291,15 @@ public final class RuleCatalog implements Closeable {
 
     /** Throws the index away and indexes {@code rules} from scratch; versions still come from the history. */
     public synchronized void rebuild(Collection<CatalogRule> rules, String author) throws IOException {
-        writer.deleteAll();
+        RuleHistory.Batch versions = history.batch();
+        List<Document> docs = new ArrayList<>(rules.size());
         for (CatalogRule r : rules) {
-            writer.updateDocument(new Term(ID, key(r.id())), document(r.withVersion(versionFor(r, author))));
+            docs.add(document(r.withVersion(versions.versionFor(r, author))));
+        }
+        versions.commit();
+        writer.deleteAll();
+        for (Document d : docs) {
+            writer.updateDocument(new Term(ID, d.get(ID_KEY)), d);
         }
         commit();
     }
@@ -300,12 +309,9 @@ public final class RuleCatalog implements Closeable {
      * export. A version the history does not have yet is saved there by {@code author}.
      */
     public synchronized void restore(Collection<CatalogRule> rules, String author) throws IOException {
-        for (CatalogRule r : rules) {
-            Optional<RuleHistory.Version> latest = history.latest(r.id());
-            if (latest.isEmpty() || latest.get().version() < r.version()) {
-                history.record(r, r.version(), author);
-            }
-        }
+        RuleHistory.Batch versions = history.batch();
+        rules.forEach(r -> versions.keep(r, author));
+        versions.commit();
         writer.deleteAll();
         for (CatalogRule r : rules) {
             writer.updateDocument(new Term(ID, key(r.id())), document(r));
@@ -321,6 +327,7 @@ public final class RuleCatalog implements Closeable {
     private Document document(CatalogRule r) throws IOException {
         Document d = new Document();
         d.add(new TextField(ID, r.id(), Field.Store.NO));
+        d.add(new StoredField(ID_KEY, key(r.id())));
         d.add(new SortedDocValuesField(ID_SORT, new BytesRef(r.id())));
         d.add(new StoredField(FINGERPRINT, r.contentFingerprint()));
         d.add(new StoredField(JSON, MAPPER.writeValueAsBytes(r)));

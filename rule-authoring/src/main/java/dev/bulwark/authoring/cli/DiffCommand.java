@@ -49,9 +49,6 @@ final class DiffCommand implements Callable<Integer> {
         List<RuleHistory.Version> versions;
         try (RuleCatalog catalog = RuleCatalog.open(index)) {
             versions = catalog.history(id);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return RulesCommand.USAGE;
         }
         if (versions.isEmpty()) {
             System.err.println("no saved version of " + id + " in " + index);

@@ -14,25 +14,51 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RuleHistoryTest {
 
-    @Test
-    void versionsSurviveAReopenAndATornLastLineIsIgnored(@TempDir Path dir) throws Exception {
-        CatalogRule r = RuleCatalogTest.rule("ORG-H-0001", "first", "organisation");
-        RuleHistory h = RuleHistory.in(dir);
-        h.record(r, 1, "alice");
-        h.record(RuleCatalogTest.rule("ORG-H-0001", "second", "organisation"), 2, "bob");
-        assertThrows(IllegalArgumentException.class, () -> h.record(r, 2, "eve"), "versions only go up");
-        assertThrows(IllegalArgumentException.class, () -> h.versions("../etc/passwd"), "only rule ids name history files");
+    static List<Integer> numbers(RuleHistory h, String id) {
+        return h.versions(id).stream().map(RuleHistory.Version::version).toList();
+    }
 
-        Path file = dir.resolve("org-h-0001.jsonl");
-        Files.writeString(file, "{\"id\":\"ORG-H-0001\",\"version\":3,\"auth", StandardOpenOption.APPEND); // a crash mid-write
+    @Test
+    void aBatchIsInvisibleUntilCommittedAndSurvivesAReopen(@TempDir Path dir) throws Exception {
+        RuleHistory h = RuleHistory.in(dir);
+        RuleHistory.Batch b = h.batch();
+        assertEquals(1, b.versionFor(RuleCatalogTest.rule("ORG-H-0001", "first", "organisation"), "alice"));
+        assertEquals(2, b.versionFor(RuleCatalogTest.rule("ORG-H-0001", "second", "organisation"), "alice"), "pending versions count");
+        assertEquals(2, b.versionFor(RuleCatalogTest.rule("ORG-H-0001", "second", "organisation"), "alice"), "same content, same version");
+        assertTrue(h.versions("ORG-H-0001").isEmpty());
+        b.commit();
+        assertEquals(List.of(1, 2), numbers(h, "ORG-H-0001"));
+
+        RuleHistory.Batch c = h.batch();
+        c.keep(RuleCatalogTest.rule("ORG-H-0001", "older", "organisation").withVersion(2), "import"); // already saved: not again
+        c.keep(RuleCatalogTest.rule("ORG-H-0001", "imported", "organisation").withVersion(5), "import");
+        c.commit();
         RuleHistory reopened = RuleHistory.in(dir);
-        assertEquals(List.of(1, 2), reopened.versions("ORG-H-0001").stream().map(RuleHistory.Version::version).toList());
-        assertEquals("second", reopened.latest("ORG-H-0001").orElseThrow().rule().title());
-        assertEquals("bob", reopened.version("ORG-H-0001", 2).orElseThrow().author());
+        assertEquals(List.of(1, 2, 5), numbers(reopened, "ORG-H-0001"));
+        assertEquals("imported", reopened.latest("ORG-H-0001").orElseThrow().rule().title());
+        assertEquals("alice", reopened.versions("ORG-H-0001").getFirst().author());
+        assertEquals(List.of(), numbers(reopened, "../etc/passwd"), "ids never name files");
+    }
+
+    @Test
+    void aTornLastLineIsIgnoredAndOverwrittenAndDamageElsewhereIsReported(@TempDir Path dir) throws Exception {
+        RuleHistory h = RuleHistory.in(dir);
+        RuleHistory.Batch b = h.batch();
+        b.versionFor(RuleCatalogTest.rule("ORG-H-0001", "first", "organisation"), "alice");
+        b.commit();
+        Path file = dir.resolve("history.jsonl");
+        Files.writeString(file, "{\"id\":\"ORG-H-0001\",\"version\":2,\"auth", StandardOpenOption.APPEND); // a crash mid-write
+
+        RuleHistory reopened = RuleHistory.in(dir);
+        assertEquals(List.of(1), numbers(reopened, "ORG-H-0001"));
+        RuleHistory.Batch next = reopened.batch();
+        assertEquals(2, next.versionFor(RuleCatalogTest.rule("ORG-H-0001", "second", "organisation"), "bob"));
+        next.commit();
+        assertEquals(List.of(1, 2), numbers(RuleHistory.in(dir), "ORG-H-0001"), "the torn line was cut off, not glued to the next");
 
         List<String> lines = Files.readAllLines(file);
-        Files.writeString(file, "garbage\n" + lines.get(1) + "\n");
-        IOException damaged = assertThrows(IOException.class, () -> RuleHistory.in(dir).versions("ORG-H-0001"));
-        assertTrue(damaged.getMessage().contains("org-h-0001.jsonl:1"), damaged.getMessage());
+        Files.writeString(file, lines.get(0) + "\ngarbage\n" + lines.get(1) + "\n");
+        IOException damaged = assertThrows(IOException.class, () -> RuleHistory.in(dir));
+        assertTrue(damaged.getMessage().contains("history.jsonl:2"), damaged.getMessage());
     }
 }

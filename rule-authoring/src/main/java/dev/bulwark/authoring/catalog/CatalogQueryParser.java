@@ -33,6 +33,7 @@ final class CatalogQueryParser extends MultiFieldQueryParser {
     private static final String REFUSED = "refused: ";
     private static final Pattern COLUMN = Pattern.compile("column (\\d+)");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]{4,}");
+    private static final Pattern CVE_ID = Pattern.compile("(?i)CVE-\\d{4}-\\d{4,7}");
 
     CatalogQueryParser(String[] fields, Analyzer analyzer, Map<String, Float> boosts) {
         super(fields, analyzer, boosts);
@@ -110,6 +111,9 @@ final class CatalogQueryParser extends MultiFieldQueryParser {
         if (RuleCatalog.CASES.equals(field) || RuleCatalog.VERSION.equals(field)) {
             return IntPoint.newExactQuery(field, integer(field, queryText));
         }
+        if (field == null && CVE_ID.matcher(queryText).matches()) {
+            return cveAnywhere(queryText, quoted);
+        }
         Query q = super.getFieldQuery(field, queryText, quoted);
         if (!quoted && (field == null || RuleCatalog.TITLE.equals(field)) && WORD.matcher(queryText).matches()) {
             String word = queryText.toLowerCase(Locale.ROOT);
@@ -121,6 +125,23 @@ final class CatalogQueryParser extends MultiFieldQueryParser {
             return b.add(fuzzy, Occur.SHOULD).build();
         }
         return q;
+    }
+
+    /**
+     * A CVE id written as free text: the rule's CVE field, its id, and its title and description as
+     * a phrase. Not the DRL: a rule's DRL names its own CVEs (already in the CVE field), and the
+     * phrase "cve YEAR NUMBER" over every rule's DRL, where "cve" is in nearly every virtual patch,
+     * was most of a lookup's cost. {@code drl:"CVE-..."} still searches DRL text.
+     */
+    private Query cveAnywhere(String queryText, boolean quoted) throws ParseException {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        for (String f : new String[] {RuleCatalog.ID, RuleCatalog.CVE, RuleCatalog.TITLE, RuleCatalog.DESCRIPTION}) {
+            Query q = super.getFieldQuery(f, queryText, quoted);
+            if (q != null) {
+                b.add(new BoostQuery(q, boosts.getOrDefault(f, 1f)), Occur.SHOULD);
+            }
+        }
+        return b.build();
     }
 
     @Override

@@ -81,7 +81,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
             };
             return switch (kind) {
                 case PATTERN -> "OssecRules.test(" + OssecImporter.str(dialect) + ", " + OssecImporter.str(pattern) + ", " + negate + ", " + value + ")";
-                case ADDRESS -> "OssecRules.ip(" + OssecImporter.str(pattern) + ", " + value + ")";
+                case ADDRESS -> "OssecRules.ip(" + OssecImporter.str(pattern) + ", " + (negate ? "true, " : "") + value + ")";
                 case EQUALS -> value + " == " + OssecImporter.str(pattern);
                 case MIN_LENGTH -> value + ".length() >= " + Integer.parseInt(pattern);
                 case COMPILED -> "OssecRules.compiled(" + OssecImporter.str(pattern) + ", event)";
@@ -108,7 +108,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
             String v = valueIn(e);
             return switch (kind) {
                 case PATTERN -> OssecRules.test(dialect, pattern, negate, v);
-                case ADDRESS -> OssecRules.ip(pattern, v);
+                case ADDRESS -> OssecRules.ip(pattern, negate, v);
                 case EQUALS -> pattern.equals(v);
                 case MIN_LENGTH -> v != null && v.length() >= Integer.parseInt(pattern);
                 case COMPILED -> OssecRules.compiled(pattern, e);

@@ -364,7 +364,8 @@ public final class OssecImporter {
                 case "match" -> conditions.add(pattern(c, text, "osmatch", "log"));
                 case "regex" -> conditions.add(pattern(c, text, "osregex", "log"));
                 case "pcre2" -> conditions.add(pattern(c, text, "pcre2", "log"));
-                case "srcip", "dstip" -> conditions.add(new ImportedRule.Condition(name, ImportedRule.Condition.Kind.ADDRESS, "field:" + name, null, text.trim(), false));
+                case "srcip", "dstip" -> conditions.add(new ImportedRule.Condition(name, ImportedRule.Condition.Kind.ADDRESS, "field:" + name, null, text.trim(),
+                        "yes".equalsIgnoreCase(c.attribute("negate").orElse("no"))));
                 case "user" -> conditions.add(pattern(c, text, "osmatch", "user"));
                 case "hostname" -> conditions.add(pattern(c, text, "osmatch", "hostname"));
                 case "program_name" -> conditions.add(pattern(c, text, "osmatch", "programName"));

@@ -7,7 +7,8 @@ import java.util.Locale;
  * OSSEC/Wazuh "OS_Match" (sregex) patterns, as their {@code <match>} and {@code program_name} use
  * them: alternatives separated by {@code |}; each is a plain string, tested case-insensitively,
  * {@code ^text$} for equality, {@code ^text} for a prefix, {@code text$} for a suffix, otherwise
- * anywhere; an empty alternative matches anything. No other special characters. Written from the
+ * anywhere; an empty alternative matches anything; a leading {@code !} negates the whole pattern.
+ * No other special characters. Written from the
  * documented behaviour. Imported rules call it by class name; compiled forms are cached (bounded).
  */
 public final class OsMatch {
@@ -17,7 +18,8 @@ public final class OsMatch {
     private record Alternative(Kind kind, String text) {
     }
 
-    private record Compiled(List<Alternative> alternatives) {
+    /** @param negate the pattern began with {@code !}: it matches where the rest does not */
+    private record Compiled(List<Alternative> alternatives, boolean negate) {
     }
 
     private static final BoundedCache<String, Compiled> CACHE = new BoundedCache<>(4096);
@@ -30,9 +32,13 @@ public final class OsMatch {
         if (pattern == null || subject == null) {
             return false;
         }
-        String s = subject;
+        Compiled compiled = CACHE.get(pattern, OsMatch::compile);
+        return matchesAny(compiled.alternatives(), subject) != compiled.negate();
+    }
+
+    private static boolean matchesAny(List<Alternative> alternatives, String s) {
         int n = s.length();
-        for (Alternative a : CACHE.get(pattern, OsMatch::compile).alternatives()) {
+        for (Alternative a : alternatives) {
             String t = a.text();
             int m = t.length();
             boolean hit = switch (a.kind()) {
@@ -73,7 +79,9 @@ public final class OsMatch {
     }
 
     private static Compiled compile(String pattern) {
-        String[] parts = pattern.toLowerCase(Locale.ROOT).split("\\|", -1);
+        // OS_Match negates a whole pattern that begins with '!' (os_match's compile step)
+        boolean negate = pattern.startsWith("!");
+        String[] parts = (negate ? pattern.substring(1) : pattern).toLowerCase(Locale.ROOT).split("\\|", -1);
         Alternative[] out = new Alternative[parts.length];
         for (int i = 0; i < parts.length; i++) {
             String p = parts[i];
@@ -94,6 +102,6 @@ public final class OsMatch {
             }
             out[i] = new Alternative(kind, core);
         }
-        return new Compiled(List.of(out));
+        return new Compiled(List.of(out), negate);
     }
 }

@@ -149,7 +149,11 @@ class HelpersTest {
             "failed|refused; accepted; false",
             "a|; anything at all; true",
             "^$; ''; true",
-            "^$; x; false"})
+            "^$; x; false",
+            "!regex_example_9; test_regex regex_example_1; true",
+            "!regex_example_1; test_regex regex_example_1; false",
+            "!^sshd$|^su$; su; false",
+            "!^sshd$|^su$; cron; true"})
     void osMatch(String pattern, String subject, boolean expected) {
         assertEquals(expected, OsMatch.find(pattern, subject));
     }

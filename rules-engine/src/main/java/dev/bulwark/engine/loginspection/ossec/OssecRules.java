@@ -48,6 +48,14 @@ public final class OssecRules {
      * a leading {@code !}. A missing or unparsable value never matches.
      */
     public static boolean ip(String spec, String value) {
+        return ip(spec, false, value);
+    }
+
+    /**
+     * An address condition with Wazuh's {@code negate="yes"}: true when the value is an address
+     * outside the spec. A missing or unparsable value never matches, negated or not.
+     */
+    public static boolean ip(String spec, boolean negateAttribute, String value) {
         if (value == null || spec == null) {
             return false;
         }
@@ -59,7 +67,7 @@ public final class OssecRules {
         if (!Cidr.isAddress(value.trim())) {
             return false;
         }
-        return Cidr.contains(s, value) != negate;
+        return (Cidr.contains(s, value) != negate) != negateAttribute;
     }
 
     /** True when {@code groups} (comma separated, as a matched rule keeps them) holds {@code name} (OS_Match semantics: a substring). */

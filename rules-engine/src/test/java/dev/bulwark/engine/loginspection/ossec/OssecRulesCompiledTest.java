@@ -45,4 +45,15 @@ class OssecRulesCompiledTest {
         assertFalse(OssecRules.compiled("comp_mswin_targetuser_calleruser_diff", event("Target Account Name: a", Map.of())));
         assertFalse(OssecRules.compiled("no_such_check", event("l", Map.of())));
     }
+
+    @Test
+    void addressConditionsHonourBothNegations() {
+        assertTrue(OssecRules.ip("192.168.0.0/24", "192.168.0.7"));
+        assertFalse(OssecRules.ip("!192.168.0.0/24", "192.168.0.7"));
+        assertTrue(OssecRules.ip("192.168.0.15", true, "10.0.0.1"), "negate=\"yes\": an address outside the spec");
+        assertFalse(OssecRules.ip("192.168.0.15", true, "192.168.0.15"));
+        assertTrue(OssecRules.ip("!10.0.0.0/8", true, "10.0.0.1"), "both negations cancel");
+        assertFalse(OssecRules.ip("192.168.0.15", true, null), "a missing address never matches, negated or not");
+        assertFalse(OssecRules.ip("192.168.0.15", true, "not-an-address"));
+    }
 }

@@ -258,7 +258,38 @@ public final class OssecRuleset {
         if (name == null) {
             problems.add(new Problem(d.file(), d.line(), "decoder without name"));
         }
+        if (regexes.size() > 1 && orders.size() <= 1) {
+            regexes = List.of(joined(d));
+        }
         return new DecoderDefinition(name, parent, program, prematch, regexes, orders, plugin, pluginOffset, ownName, type, other, d.file(), d.line());
+    }
+
+    /**
+     * Several {@code <regex>} elements with one {@code <order>} are one regex split across lines:
+     * OSSEC and Wazuh append each element's text to the last (snort2 splits an alternation over
+     * three). The type is the last one given ({@code <pcre2>} elements are PCRE2), the offset the last
+     * one given.
+     */
+    private static PatternSpec joined(XmlElement d) {
+        StringBuilder text = new StringBuilder();
+        String dialect = "osregex";
+        String offset = null;
+        for (XmlElement c : d.children()) {
+            boolean pcre2Element = c.name().equals("pcre2");
+            if (!c.name().equals("regex") && !pcre2Element) {
+                continue;
+            }
+            text.append(c.text());
+            if (pcre2Element) {
+                dialect = "pcre2";
+            } else if (c.attribute("type").isPresent()) {
+                dialect = c.attribute("type").get().toLowerCase(java.util.Locale.ROOT);
+            }
+            if (c.attribute("offset").isPresent()) {
+                offset = c.attribute("offset").get();
+            }
+        }
+        return new PatternSpec(text.toString(), dialect, offset, false);
     }
 
     /** The directory's own {@code *.xml} files, not its subdirectories (OSSEC keeps translations in one), in name order. */

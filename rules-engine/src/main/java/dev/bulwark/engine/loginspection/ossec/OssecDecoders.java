@@ -211,8 +211,8 @@ public final class OssecDecoders {
                         childPrematchEnd = m == null ? prematchEnd : m.end();
                     }
                     boolean ok = extract(c, log, prematchEnd, childPrematchEnd, childRegexEnd, got);
-                    if (first && !ok && c.prematch() == null) {
-                        break;
+                    if (!ok && c.prematch() == null) {
+                        continue; // a sibling whose regex does not match adds nothing; the next one still may
                     }
                     matched = true;
                 }

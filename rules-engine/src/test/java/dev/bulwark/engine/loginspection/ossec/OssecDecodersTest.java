@@ -54,6 +54,21 @@ class OssecDecodersTest {
     }
 
     @Test
+    void aSiblingWithoutPrematchWhoseRegexFailsAddsNothingButTheNextStillRun() {
+        // the shape of Wazuh's wazuh-api-fields: ten siblings, each a regex for one field, some absent from a line
+        OssecDecoders api = new OssecDecoders(List.of(
+                decoder("api", null, null, re("^\\d+/\\d+/\\d+ ", null), List.of(), List.of(), null),
+                decoder("api-fields", "api", null, null, List.of(re("\\((\\S+)\\) ", null)), List.of(List.of("hash")), null),
+                decoder("api-fields", "api", null, null, List.of(re("\"(\\w+) ", null)), List.of(List.of("method")), null),
+                decoder("api-fields", "api", null, null, List.of(re(": (\\d+)$", null)), List.of(List.of("status")), null)));
+        OssecEvent e = api.decode("2021/10/05 10:33:18 INFO: x 172.21.0.1 \"GET /agents\" done: 401", "stdin", 0);
+        assertEquals("api", e.decoder());
+        assertNull(e.field("hash"));
+        assertEquals("GET", e.field("method"));
+        assertEquals("401", e.field("status"));
+    }
+
+    @Test
     void isoAndMacosHeadersAndSolarisIdsArePreDecoded() {
         assertEquals("localhost", SSHD.decode("2020-03-24 08:38:42.344447-0700  localhost sshd[2519]: Failed password for u from 1.2.3.4 port 1 ssh2", "stdin", 0).hostname());
         assertEquals("h", SSHD.decode("2021-01-01T10:00:00.123+02:00 h sshd: Accepted x from 1.1.1.1", "stdin", 0).hostname());

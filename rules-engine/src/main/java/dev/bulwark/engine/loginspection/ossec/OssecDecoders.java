@@ -302,6 +302,38 @@ public final class OssecDecoders {
         }
     }
 
+    /**
+     * An array as Wazuh's JSON decoder leaves it in a field: JSON text with a tab after each key's
+     * colon, as cJSON prints (GCP rules test {@code "granted":\\strue}).
+     */
+    static String arrayText(JsonNode node) {
+        StringBuilder sb = new StringBuilder();
+        appendJson(node, sb);
+        return sb.toString();
+    }
+
+    private static void appendJson(JsonNode node, StringBuilder sb) {
+        if (node.isObject()) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                sb.append(first ? "" : ",").append(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey())).append(":\t");
+                appendJson(e.getValue(), sb);
+                first = false;
+            }
+            sb.append('}');
+        } else if (node.isArray()) {
+            sb.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                sb.append(i == 0 ? "" : ",");
+                appendJson(node.get(i), sb);
+            }
+            sb.append(']');
+        } else {
+            sb.append(node.toString());
+        }
+    }
+
     private static void flatten(String prefix, JsonNode node, Map<String, String> into) {
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
@@ -310,7 +342,7 @@ public final class OssecDecoders {
         } else if (node.isNull()) {
             return;
         } else if (node.isArray()) {
-            into.putIfAbsent(prefix, node.toString());
+            into.putIfAbsent(prefix, arrayText(node));
         } else {
             into.putIfAbsent(STATIC_ALIASES.getOrDefault(prefix, prefix), node.asText());
         }

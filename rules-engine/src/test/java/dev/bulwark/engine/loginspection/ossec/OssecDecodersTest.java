@@ -83,6 +83,9 @@ class OssecDecodersTest {
         assertEquals("x1", e.field("win.eventdata.ScriptBlockId"));
         assertEquals("[1,2]", e.field("list"));
         assertNull(e.field("n"));
+        OssecEvent gcp = SSHD.decode("{\"authorizationInfo\":[{\"permission\":\"a\\\"b\",\"granted\":true}]}", "stdin", 0);
+        assertEquals("[{\"permission\":\t\"a\\\"b\",\"granted\":\ttrue}]", gcp.field("authorizationInfo"),
+                "an array of objects is JSON text with a tab after each colon, as cJSON prints it");
     }
 
     @Test

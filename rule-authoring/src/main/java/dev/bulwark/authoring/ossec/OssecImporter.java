@@ -658,6 +658,20 @@ public final class OssecImporter {
         return b.append('"').toString();
     }
 
+    /** {@code <json_null_field>}: string (default), empty or discard. */
+    private static String jsonNulls(DecoderDefinition d) {
+        for (XmlElement e : d.other()) {
+            if (e.name().equals("json_null_field")) {
+                String v = e.text().strip().toLowerCase(java.util.Locale.ROOT);
+                if (!List.of("string", "empty", "discard").contains(v)) {
+                    throw new IllegalArgumentException("<json_null_field> is string, empty or discard, not '" + v + "'");
+                }
+                return v;
+            }
+        }
+        return null;
+    }
+
     private static List<DecoderSpec> decoders(OssecRuleset ruleset, List<Problem> problems) {
         List<DecoderSpec> out = new ArrayList<>();
         for (DecoderDefinition d : ruleset.decoders()) {
@@ -669,7 +683,7 @@ public final class OssecImporter {
                 }
                 out.add(new DecoderSpec(d.name(), d.parent(), d.programName() == null ? null : ref(d.programName(), vars),
                         d.prematch() == null ? null : ref(d.prematch(), vars), regexes, d.orders(), d.pluginDecoder(), d.pluginOffset(),
-                        d.useOwnName(), d.type(), d.where(), fts(d)));
+                        d.useOwnName(), d.type(), d.where(), fts(d), jsonNulls(d)));
             } catch (IllegalArgumentException e) {
                 problems.add(new Problem(d.where(), null, "decoder '" + d.name() + "' left out: " + e.getMessage()));
             }

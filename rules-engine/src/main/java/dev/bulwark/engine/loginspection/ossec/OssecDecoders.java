@@ -282,12 +282,12 @@ public final class OssecDecoders {
         }
         if ("JSON_Decoder".equals(d.plugin())) {
             int from = start(d.pluginOffset(), parentEnd, prematchEnd, regexEnd[0]);
-            json(log.substring(Math.min(from, log.length())), into);
+            json(log.substring(Math.min(from, log.length())), d.jsonNulls(), into);
         }
         return any;
     }
 
-    private static void json(String text, Map<String, String> into) {
+    private static void json(String text, String nulls, Map<String, String> into) {
         int brace = text.indexOf('{');
         if (brace < 0) {
             return;
@@ -295,7 +295,7 @@ public final class OssecDecoders {
         try {
             JsonNode root = JSON.readTree(text.substring(brace));
             if (root != null && root.isObject()) {
-                flatten("", root, into);
+                flatten("", root, nulls, into);
             }
         } catch (java.io.IOException | RuntimeException e) {
             into.putIfAbsent("json_error", e.getClass().getSimpleName());
@@ -334,13 +334,17 @@ public final class OssecDecoders {
         }
     }
 
-    private static void flatten(String prefix, JsonNode node, Map<String, String> into) {
+    private static void flatten(String prefix, JsonNode node, String nulls, Map<String, String> into) {
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), into);
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), nulls, into);
             }
         } else if (node.isNull()) {
-            return;
+            switch (nulls) {
+                case "discard" -> { }
+                case "empty" -> into.putIfAbsent(STATIC_ALIASES.getOrDefault(prefix, prefix), "");
+                default -> into.putIfAbsent(STATIC_ALIASES.getOrDefault(prefix, prefix), "null");
+            }
         } else if (node.isArray()) {
             into.putIfAbsent(prefix, arrayText(node));
         } else {

@@ -11,7 +11,7 @@ class WazuhConformanceTest {
 
     // The targets are 95 % overall and 98 % for Linux and web; these floors are what the
     // importer reaches today (a ratchet: raise them as support grows, never lower them).
-    static final double OVERALL_FLOOR = 0.945;
+    static final double OVERALL_FLOOR = 0.95;
     static final double LINUX_FLOOR = 0.93;
 
     @Test

@@ -40,6 +40,8 @@ public final class OssecDecoders {
                     + "(\\S+) (.*)$", Pattern.DOTALL);
     /** Solaris writes a message id before the text: {@code [ID 800047 auth.notice] }. */
     private static final Pattern SOLARIS_ID = Pattern.compile("^\\[ID [0-9]+ [a-z0-9]+\\.[a-z]+\\] ");
+    /** The token after the date when it is already a program ({@code Info:}, {@code sshd[12]:}): the line names no host. */
+    private static final Pattern PROGRAM_WITHOUT_HOST = Pattern.compile("^([^\\s\\[\\]:%][^\\s\\[\\]:]*)(?:\\[[0-9]+\\])?:$");
     /** A program name, as pre-decoding takes it; not one that starts with %, which is a device message id (Cisco, Huawei). */
     private static final Pattern PROGRAM = Pattern.compile("^([^\\s\\[\\]:%][^\\s\\[\\]:]*)(?:\\[[0-9]+\\])?:(?: |$)?(.*)$", Pattern.DOTALL);
 
@@ -146,13 +148,20 @@ public final class OssecDecoders {
         if (h.matches()) {
             host = h.group(1);
             log = h.group(2);
-            Matcher p = PROGRAM.matcher(log);
-            if (p.matches()) {
-                program = p.group(1);
-                log = p.group(2);
-                Matcher sol = SOLARIS_ID.matcher(log);
-                if (sol.find()) {
-                    log = log.substring(sol.end());
+            Matcher noHost = PROGRAM_WITHOUT_HOST.matcher(host);
+            if (noHost.matches()) {
+                // "Mar 13 15:25:07 Info: auth..." has no host: the token after the date is the program
+                host = null;
+                program = noHost.group(1);
+            } else {
+                Matcher p = PROGRAM.matcher(log);
+                if (p.matches()) {
+                    program = p.group(1);
+                    log = p.group(2);
+                    Matcher sol = SOLARIS_ID.matcher(log);
+                    if (sol.find()) {
+                        log = log.substring(sol.end());
+                    }
                 }
             }
         }
@@ -160,8 +169,11 @@ public final class OssecDecoders {
         String decoder = null;
         String category = "syslog";
         List<String> fts = List.of();
-        List<Node> candidates = program == null ? rootsWithoutProgram : rootsByProgram.get(program, k -> roots.stream()
-                .filter(n -> programMatches(n.spec().programName(), k)).toList());
+        // a line with a program tries the roots that name a program first, then the others (each in load order):
+        // ERAServer's JSON goes to eset-bsd, not to the generic json decoder loaded before it
+        List<Node> candidates = program == null ? rootsWithoutProgram : rootsByProgram.get(program, k -> java.util.stream.Stream.concat(
+                roots.stream().filter(n -> n.spec().programName() != null && programMatches(n.spec().programName(), k)),
+                roots.stream().filter(n -> n.spec().programName() == null)).toList());
         for (Node root : candidates) {
             DecoderSpec r = root.spec();
             int prematchEnd = 0;

@@ -69,6 +69,21 @@ class OssecDecodersTest {
     }
 
     @Test
+    void aProgramAfterTheDateMeansNoHostAndProgramNamedRootsComeFirst() {
+        OssecDecoders d = new OssecDecoders(List.of(
+                decoder("json", null, null, re("^{\\s*\"", null), List.of(), List.of(), "JSON_Decoder"),
+                decoder("eset", null, new PatternRef("^ERAServer$", "osmatch", null, false), null, List.of(), List.of(), null),
+                decoder("dovecot-info", null, new PatternRef("^Info$", "osmatch", null, false), null, List.of(), List.of(), null)));
+        OssecEvent info = d.decode("Mar 13 15:25:07 Info: auth(default): pam(u,1.2.3.4): failed", "stdin", 0);
+        assertNull(info.hostname());
+        assertEquals("Info", info.programName());
+        assertEquals("dovecot-info", info.decoder());
+        OssecEvent eset = d.decode("May  6 10:59:37 host ERAServer[5032]: {\"severity\":\"Error\"}", "stdin", 0);
+        assertEquals("eset", eset.decoder(), "a root naming the program wins over a generic one loaded before it");
+        assertEquals("json", d.decode("{\"a\":1}", "stdin", 0).decoder());
+    }
+
+    @Test
     void isoAndMacosHeadersAndSolarisIdsArePreDecoded() {
         assertEquals("localhost", SSHD.decode("2020-03-24 08:38:42.344447-0700  localhost sshd[2519]: Failed password for u from 1.2.3.4 port 1 ssh2", "stdin", 0).hostname());
         assertEquals("h", SSHD.decode("2021-01-01T10:00:00.123+02:00 h sshd: Accepted x from 1.1.1.1", "stdin", 0).hostname());

@@ -13,6 +13,11 @@ public final class CatalogQueryException extends Exception {
         this.column = column;
     }
 
+    /** A query that would expand beyond what one search may cost (Lucene's clause limit). */
+    static CatalogQueryException tooBroad(RuntimeException e) {
+        return new CatalogQueryException(0, "query is too broad (" + e.getMessage() + "); use fewer words or longer prefixes");
+    }
+
     public int column() {
         return column;
     }

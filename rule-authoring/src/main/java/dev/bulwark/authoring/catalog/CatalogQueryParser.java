@@ -59,7 +59,7 @@ final class CatalogQueryParser extends MultiFieldQueryParser {
         } catch (ParseException e) {
             throw syntaxError(e);
         } catch (IndexSearcher.TooManyClauses e) {
-            throw new CatalogQueryException(0, "query is too broad (" + e.getMessage() + "); use fewer words or longer prefixes");
+            throw CatalogQueryException.tooBroad(e);
         }
         int[] leaves = {0};
         q.visit(new QueryVisitor() {

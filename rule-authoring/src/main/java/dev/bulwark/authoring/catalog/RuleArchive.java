@@ -76,12 +76,7 @@ public final class RuleArchive {
 
     /** Unpacks into {@code target} (created; must be empty); returns the files written. */
     public static List<Path> unpack(InputStream in, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (Stream<Path> existing = Files.list(target)) {
-            if (existing.findAny().isPresent()) {
-                throw new RefusedArchive(target + " is not empty; unpack into a new directory");
-            }
-        }
+        requireEmpty(target);
         List<Path> written = new ArrayList<>();
         try {
             unpackInto(in, target.toAbsolutePath().normalize(), written);
@@ -92,6 +87,16 @@ public final class RuleArchive {
             }
             removeEmptyDirectories(target);
             throw e;
+        }
+    }
+
+    /** Creates {@code dir} when missing; refuses one that holds anything, so nothing is overwritten or mixed in. */
+    public static void requireEmpty(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (Stream<Path> existing = Files.list(dir)) {
+            if (existing.findAny().isPresent()) {
+                throw new RefusedArchive(dir + " is not empty; write into a new directory");
+            }
         }
     }
 

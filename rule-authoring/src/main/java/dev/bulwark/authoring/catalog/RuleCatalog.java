@@ -109,9 +109,7 @@ public final class RuleCatalog implements Closeable {
     private static final String TAGS_TEXT = "tags_text";
     private static final String APPLICATION_TEXT = "application_text";
     private static final String ID_SORT = "id_sort";
-    /** The lower-cased id, stored, so a prepared document names its own update term. */
-    private static final String ID_KEY = "id_key";
-    private static final String FINGERPRINT = "fingerprint";
+    private static final Sort BY_SCORE_THEN_ID = new Sort(SortField.FIELD_SCORE, new SortField(ID_SORT, SortField.Type.STRING));
     private static final String JSON = "json";
     private static final String[] HIGHLIGHTED = {TITLE, DESCRIPTION, DRL};
     private static final String[] DEFAULT_FIELDS = {ID, CVE, TITLE, TAGS_TEXT, APPLICATION_TEXT, DESCRIPTION, DRL};
@@ -235,9 +233,9 @@ public final class RuleCatalog implements Closeable {
      * taken and is reported.
      */
     public synchronized SyncReport sync(String source, Collection<CatalogRule> rules, String author) throws IOException {
-        Map<String, Stored> existing = new HashMap<>();
-        for (Stored s : storedAll()) {
-            existing.put(key(s.rule.id()), s);
+        Map<String, CatalogRule> existing = new HashMap<>();
+        for (CatalogRule r : storedAll()) {
+            existing.put(key(r.id()), r);
         }
         int added = 0;
         int changed = 0;
@@ -245,7 +243,7 @@ public final class RuleCatalog implements Closeable {
         List<String> conflicts = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
         RuleHistory.Batch versions = history.batch();
-        List<Document> updates = new ArrayList<>();
+        List<CatalogRule> updates = new ArrayList<>();
         for (CatalogRule rule : rules) {
             if (!source.equals(rule.source())) {
                 throw new IllegalArgumentException("rule " + rule.id() + " is from source '" + rule.source() + "', not '" + source + "'");
@@ -255,19 +253,19 @@ public final class RuleCatalog implements Closeable {
                 conflicts.add(rule.id() + " appears twice in " + source + "; the first is kept");
                 continue;
             }
-            Stored s = existing.get(k);
-            if (s != null && !source.equals(s.rule.source())) {
-                conflicts.add(rule.id() + " is already catalogued from " + s.rule.source() + " (" + s.rule.path() + "); not taken from " + source);
+            CatalogRule before = existing.get(k);
+            if (before != null && !source.equals(before.source())) {
+                conflicts.add(rule.id() + " is already catalogued from " + before.source() + " (" + before.path() + "); not taken from " + source);
                 continue;
             }
-            if (s == null) {
-                updates.add(document(rule.withVersion(versions.versionFor(rule, author))));
+            if (before == null) {
+                updates.add(rule.withVersion(versions.versionFor(rule, author)));
                 added++;
-            } else if (!s.fingerprint.equals(rule.contentFingerprint())) {
-                updates.add(document(rule.withVersion(versions.versionFor(rule, author))));
+            } else if (!before.contentFingerprint().equals(rule.contentFingerprint())) {
+                updates.add(rule.withVersion(versions.versionFor(rule, author)));
                 changed++;
-            } else if (!s.rule.assignedTo().equals(rule.assignedTo())) {
-                updates.add(document(rule.withVersion(s.rule.version())));
+            } else if (!before.assignedTo().equals(rule.assignedTo())) {
+                updates.add(rule.withVersion(before.version()));
                 changed++;
             } else {
                 unchanged++;
@@ -275,12 +273,12 @@ public final class RuleCatalog implements Closeable {
         }
         // the history first: after a crash between the two, the next sync finds the versions saved and indexes them
         versions.commit();
-        for (Document d : updates) {
-            writer.updateDocument(new Term(ID, d.get(ID_KEY)), d);
+        for (CatalogRule r : updates) {
+            writer.updateDocument(new Term(ID, key(r.id())), document(r));
         }
         int removed = 0;
-        for (Map.Entry<String, Stored> e : existing.entrySet()) {
-            if (source.equals(e.getValue().rule.source()) && !seen.contains(e.getKey())) {
+        for (Map.Entry<String, CatalogRule> e : existing.entrySet()) {
+            if (source.equals(e.getValue().source()) && !seen.contains(e.getKey())) {
                 writer.deleteDocuments(new Term(ID, e.getKey()));
                 removed++;
             }
@@ -292,16 +290,12 @@ public final class RuleCatalog implements Closeable {
     /** Throws the index away and indexes {@code rules} from scratch; versions still come from the history. */
     public synchronized void rebuild(Collection<CatalogRule> rules, String author) throws IOException {
         RuleHistory.Batch versions = history.batch();
-        List<Document> docs = new ArrayList<>(rules.size());
+        List<CatalogRule> versioned = new ArrayList<>(rules.size());
         for (CatalogRule r : rules) {
-            docs.add(document(r.withVersion(versions.versionFor(r, author))));
+            versioned.add(r.withVersion(versions.versionFor(r, author)));
         }
         versions.commit();
-        writer.deleteAll();
-        for (Document d : docs) {
-            writer.updateDocument(new Term(ID, d.get(ID_KEY)), d);
-        }
-        commit();
+        replaceAll(versioned);
     }
 
     /**
@@ -312,6 +306,10 @@ public final class RuleCatalog implements Closeable {
         RuleHistory.Batch versions = history.batch();
         rules.forEach(r -> versions.keep(r, author));
         versions.commit();
+        replaceAll(rules);
+    }
+
+    private void replaceAll(Collection<CatalogRule> rules) throws IOException {
         writer.deleteAll();
         for (CatalogRule r : rules) {
             writer.updateDocument(new Term(ID, key(r.id())), document(r));
@@ -327,9 +325,7 @@ public final class RuleCatalog implements Closeable {
     private Document document(CatalogRule r) throws IOException {
         Document d = new Document();
         d.add(new TextField(ID, r.id(), Field.Store.NO));
-        d.add(new StoredField(ID_KEY, key(r.id())));
         d.add(new SortedDocValuesField(ID_SORT, new BytesRef(r.id())));
-        d.add(new StoredField(FINGERPRINT, r.contentFingerprint()));
         d.add(new StoredField(JSON, MAPPER.writeValueAsBytes(r)));
         d.add(new Field(TITLE, r.title(), HIGHLIGHTED_TEXT));
         d.add(new TextField(TITLE_WORDS, r.title(), Field.Store.NO));
@@ -379,10 +375,7 @@ public final class RuleCatalog implements Closeable {
 
     // ---------------------------------------------------------------- reading
 
-    private record Stored(CatalogRule rule, String fingerprint) {
-    }
-
-    private Optional<Stored> stored(String id) throws IOException {
+    private Optional<CatalogRule> stored(String id) throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
             TopDocs top = s.search(new TermQuery(new Term(ID, key(id))), 1);
@@ -392,13 +385,13 @@ public final class RuleCatalog implements Closeable {
         }
     }
 
-    private List<Stored> storedAll() throws IOException {
+    private List<CatalogRule> storedAll() throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
             int n = Math.max(1, s.getIndexReader().numDocs());
             TopDocs top = s.search(new MatchAllDocsQuery(), n);
             StoredFields fields = s.storedFields();
-            List<Stored> out = new ArrayList<>(top.scoreDocs.length);
+            List<CatalogRule> out = new ArrayList<>(top.scoreDocs.length);
             for (ScoreDoc d : top.scoreDocs) {
                 out.add(read(fields, d.doc));
             }
@@ -408,18 +401,18 @@ public final class RuleCatalog implements Closeable {
         }
     }
 
-    private static Stored read(StoredFields fields, int doc) throws IOException {
-        Document d = fields.document(doc, Set.of(JSON, FINGERPRINT));
-        return new Stored(MAPPER.readValue(d.getBinaryValue(JSON).bytes, CatalogRule.class), d.get(FINGERPRINT));
+    private static CatalogRule read(StoredFields fields, int doc) throws IOException {
+        Document d = fields.document(doc, Set.of(JSON));
+        return MAPPER.readValue(d.getBinaryValue(JSON).bytes, CatalogRule.class);
     }
 
     public Optional<CatalogRule> get(String id) throws IOException {
-        return stored(id).map(Stored::rule);
+        return stored(id);
     }
 
     /** Every rule, by id. */
     public List<CatalogRule> all() throws IOException {
-        return storedAll().stream().map(Stored::rule).sorted(java.util.Comparator.comparing(CatalogRule::id)).toList();
+        return storedAll().stream().sorted(java.util.Comparator.comparing(CatalogRule::id)).toList();
     }
 
     public int size() throws IOException {
@@ -457,7 +450,7 @@ public final class RuleCatalog implements Closeable {
             int n = Math.max(1, q.offset() + q.limit());
             Sort sort = parsed instanceof MatchAllDocsQuery
                     ? new Sort(new SortField(ID_SORT, SortField.Type.STRING))
-                    : new Sort(SortField.FIELD_SCORE, new SortField(ID_SORT, SortField.Type.STRING));
+                    : BY_SCORE_THEN_ID;
             FacetsCollectorManager.FacetsResult r = FacetsCollectorManager.search(s, query, n, sort, true, new FacetsCollectorManager());
             long total = r.facetsCollector().getMatchingDocs().stream().mapToLong(m -> m.totalHits()).sum();
             ScoreDoc[] all = r.topDocs().scoreDocs;
@@ -477,12 +470,12 @@ public final class RuleCatalog implements Closeable {
                         h.put(f, List.of(frags[i]));
                     }
                 }
-                hits.add(new Hit(read(fields, page[i].doc).rule, page[i].score, h));
+                hits.add(new Hit(read(fields, page[i].doc), page[i].score, h));
             }
             Map<String, List<FacetCount>> facets = q.facets() && total > 0 ? facets(s, r) : Map.of();
             return new CatalogResult(total, hits, facets);
         } catch (IndexSearcher.TooManyClauses e) {
-            throw new CatalogQueryException(0, "query is too broad (" + e.getMessage() + "); use fewer words or longer prefixes");
+            throw CatalogQueryException.tooBroad(e);
         } finally {
             searchers.release(s);
         }
@@ -576,11 +569,11 @@ public final class RuleCatalog implements Closeable {
                     .add(mlt.like(self.scoreDocs[0].doc), Occur.SHOULD)
                     .add(new TermQuery(new Term(ID, key(id))), Occur.MUST_NOT)
                     .build();
-            TopDocs top = s.search(like, limit, new Sort(SortField.FIELD_SCORE, new SortField(ID_SORT, SortField.Type.STRING)), true);
+            TopDocs top = s.search(like, limit, BY_SCORE_THEN_ID, true);
             StoredFields fields = s.storedFields();
             List<Hit> out = new ArrayList<>();
             for (ScoreDoc d : top.scoreDocs) {
-                out.add(new Hit(read(fields, d.doc).rule, d.score, Map.of()));
+                out.add(new Hit(read(fields, d.doc), d.score, Map.of()));
             }
             return out;
         } finally {

@@ -78,10 +78,7 @@ public final class RuleHistory {
 
         /** The saved (or already pending) version with this content, or a new pending one by {@code author}. */
         public int versionFor(CatalogRule rule, String author) {
-            Version latest = latestPending.get(key(rule.id()));
-            if (latest == null) {
-                latest = latest(rule.id()).orElse(null);
-            }
+            Version latest = latestOf(rule.id());
             if (latest != null && latest.fingerprint().equals(rule.contentFingerprint())) {
                 return latest.version();
             }
@@ -90,13 +87,16 @@ public final class RuleHistory {
 
         /** Saves {@code rule} as {@code version} unless a version that high is saved already. */
         public void keep(CatalogRule rule, String author) {
-            Version latest = latestPending.get(key(rule.id()));
-            if (latest == null) {
-                latest = latest(rule.id()).orElse(null);
-            }
+            Version latest = latestOf(rule.id());
             if (latest == null || latest.version() < rule.version()) {
                 add(rule, rule.version(), author);
             }
+        }
+
+        /** The newest version, pending in this batch or saved; null for a rule never saved. */
+        private Version latestOf(String id) {
+            Version pendingOne = latestPending.get(key(id));
+            return pendingOne != null ? pendingOne : latest(id).orElse(null);
         }
 
         private int add(CatalogRule rule, int version, String author) {

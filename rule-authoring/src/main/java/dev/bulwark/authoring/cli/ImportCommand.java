@@ -63,13 +63,11 @@ final class ImportCommand implements Callable<Integer> {
         if (from.zip != null) {
             return zip();
         }
-        if (Files.isDirectory(out)) {
-            try (Stream<Path> existing = Files.list(out)) {
-                if (existing.findAny().isPresent()) {
-                    System.err.println(out + " is not empty; import into a new directory");
-                    return RulesCommand.USAGE;
-                }
-            }
+        try {
+            RuleArchive.requireEmpty(out);
+        } catch (RuleArchive.RefusedArchive e) {
+            System.err.println(e.getMessage());
+            return RulesCommand.USAGE;
         }
         CompiledOssecRuleset imported = CompiledOssecRuleset.read(from.ossec);
         for (DrlSource s : imported.sources()) {

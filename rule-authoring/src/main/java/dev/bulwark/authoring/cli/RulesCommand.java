@@ -75,6 +75,15 @@ public final class RulesCommand implements Runnable {
         return Path.of(System.getenv().getOrDefault("BULWARK_HOME", "."), "knowledge-base/src/main/resources/rules");
     }
 
+    /** Every {@code *.drl} below {@code dir}, compiled (policy, metadata, compiler) and loaded, for running cases or replays. */
+    static LoadedKnowledgeBase compileAndLoad(Path dir) throws IOException, RuleBuildException {
+        try {
+            return KnowledgeBaseLoader.load(new KnowledgeBaseCompiler().compile(BundleBuilder.readSources(dir)).kjar(), null);
+        } catch (BundleRejectedException e) {
+            throw new IOException(dir + ": the compiled rules did not load: " + e.getMessage(), e);
+        }
+    }
+
     static void printProblems(List<RuleProblem> problems, boolean json) throws IOException {
         if (json) {
             System.out.println(JSON.writeValueAsString(problems));

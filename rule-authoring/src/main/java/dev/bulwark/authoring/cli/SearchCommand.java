@@ -86,11 +86,11 @@ final class SearchCommand implements Callable<Integer> {
     }
 
     private int printSimilar(RuleCatalog catalog) throws IOException {
-        List<CatalogResult.Hit> hits = catalog.similar(similar, limit);
         if (catalog.get(similar).isEmpty()) {
             System.err.println("no rule " + similar + " in the catalog");
             return RulesCommand.USAGE;
         }
+        List<CatalogResult.Hit> hits = catalog.similar(similar, limit);
         print(new CatalogResult(hits.size(), hits, Map.of()));
         return RulesCommand.OK;
     }

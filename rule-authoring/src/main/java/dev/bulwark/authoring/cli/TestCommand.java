@@ -1,11 +1,7 @@
 package dev.bulwark.authoring.cli;
 
 import dev.bulwark.authoring.cases.RuleTests;
-import dev.bulwark.engine.bundle.BundleRejectedException;
-import dev.bulwark.engine.build.BundleBuilder;
-import dev.bulwark.engine.build.KnowledgeBaseCompiler;
 import dev.bulwark.engine.build.RuleBuildException;
-import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import dev.bulwark.engine.policy.RuleProblem;
 import java.io.IOException;
@@ -36,7 +32,7 @@ final class TestCommand implements Callable<Integer> {
         for (Path dir : dirs) {
             LoadedKnowledgeBase kb;
             try {
-                kb = load(dir);
+                kb = RulesCommand.compileAndLoad(dir);
             } catch (RuleBuildException e) {
                 problems.addAll(e.problems());
                 continue;
@@ -59,13 +55,5 @@ final class TestCommand implements Callable<Integer> {
             System.out.printf("%d cases, %d passed, %d failed%n", outcomes.size(), outcomes.size() - failed, failed);
         }
         return errors ? RulesCommand.RULE_PROBLEMS : RulesCommand.OK;
-    }
-
-    static LoadedKnowledgeBase load(Path dir) throws IOException, RuleBuildException {
-        try {
-            return KnowledgeBaseLoader.load(new KnowledgeBaseCompiler().compile(BundleBuilder.readSources(dir)).kjar(), null);
-        } catch (BundleRejectedException e) {
-            throw new IOException(dir + ": the compiled rules did not load: " + e.getMessage(), e);
-        }
     }
 }

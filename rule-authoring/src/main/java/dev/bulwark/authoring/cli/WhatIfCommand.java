@@ -50,8 +50,8 @@ final class WhatIfCommand implements Callable<Integer> {
         LoadedKnowledgeBase before;
         LoadedKnowledgeBase after;
         try {
-            before = TestCommand.load(cur);
-            after = TestCommand.load(candidate);
+            before = RulesCommand.compileAndLoad(cur);
+            after = RulesCommand.compileAndLoad(candidate);
         } catch (RuleBuildException e) {
             RulesCommand.printProblems(e.problems(), json);
             System.err.println("a rule set does not compile; nothing replayed");

@@ -214,9 +214,7 @@ public final class RuleTemplates {
         List<String> exclude = texts(t.path("exclude"));
         StringBuilder drl = header(t, "integrity", t.get("severity").asText(), List.of("dev.bulwark.engine.integrity.FileChange", "dev.bulwark.engine.integrity.ChangeKind",
                 "dev.bulwark.engine.Finding", "dev.bulwark.engine.Severity", "dev.bulwark.engine.helper.Glob"));
-        // header() ended the annotations line; the monitor spec goes on its own line before "when"
-        drl.setLength(drl.length() - 1);
-        drl.append("\n    @monitor(").append(literal(String.join(",", monitor))).append(')');
+        drl.append("    @monitor(").append(literal(String.join(",", monitor))).append(')');
         if (!exclude.isEmpty()) {
             drl.append(" @exclude(").append(literal(String.join(",", exclude))).append(')');
         }

@@ -40,8 +40,7 @@ public final class ReplayInput {
     /** Every line of a log file, decoded. Invalid UTF-8 is replaced, never fatal. */
     public static void logLines(Path file, Consumer<Item> items) throws IOException {
         LogLineDecoder decoder = new LogLineDecoder();
-        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
+        try (BufferedReader r = lenient(file)) {
             String line;
             long n = 0;
             while ((line = r.readLine()) != null) {
@@ -55,7 +54,7 @@ public final class ReplayInput {
 
     /** Every line of a JSON-lines fact file; unreadable lines go to {@code skipped}. */
     public static void factLines(Path file, Consumer<Item> items, Consumer<Skipped> skipped) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader r = lenient(file)) {
             String line;
             long n = 0;
             while ((line = r.readLine()) != null) {
@@ -74,6 +73,12 @@ public final class ReplayInput {
                 }
             }
         }
+    }
+
+    /** UTF-8 with invalid bytes replaced: one bad byte costs its line (or a character of it), never the replay. */
+    private static BufferedReader lenient(Path file) throws IOException {
+        return new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)));
     }
 
     static Object fact(String line) throws IOException {

@@ -20,14 +20,7 @@ public record DecoderSpec(String name, String parent, PatternRef programName, Pa
                           List<List<String>> orders, String plugin, String pluginOffset, boolean useOwnName, String type,
                           String where, List<String> fts, String jsonNullField) {
 
-    /** Without {@code <json_null_field>}: a JSON null is kept as the text {@code null}, Wazuh's default. */
-    public DecoderSpec(String name, String parent, PatternRef programName, PatternRef prematch, List<PatternRef> regexes,
-                       List<List<String>> orders, String plugin, String pluginOffset, boolean useOwnName, String type,
-                       String where, List<String> fts) {
-        this(name, parent, programName, prematch, regexes, orders, plugin, pluginOffset, useOwnName, type, where, fts, null);
-    }
-
-    /** How the JSON decoder keeps a null: {@code string} (the text {@code null}), {@code empty} or {@code discard}. */
+    /** How the JSON decoder keeps a null: {@code string} (the text {@code null}, Wazuh's default when {@code <json_null_field>} is absent), {@code empty} or {@code discard}. */
     public String jsonNulls() {
         return jsonNullField == null ? "string" : jsonNullField;
     }

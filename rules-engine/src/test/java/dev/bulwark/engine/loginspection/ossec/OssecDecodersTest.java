@@ -16,7 +16,7 @@ class OssecDecodersTest {
 
     private static DecoderSpec decoder(String name, String parent, PatternRef program, PatternRef prematch, List<PatternRef> regexes,
                                        List<List<String>> orders, String plugin) {
-        return new DecoderSpec(name, parent, program, prematch, regexes, orders, plugin, null, false, null, "test.xml:1", List.of());
+        return new DecoderSpec(name, parent, program, prematch, regexes, orders, plugin, null, false, null, "test.xml:1", List.of(), null);
     }
 
     private static final OssecDecoders SSHD = new OssecDecoders(List.of(

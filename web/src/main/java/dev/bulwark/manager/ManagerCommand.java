@@ -4,7 +4,14 @@ import dev.bulwark.engine.bundle.SigningKeys;
 import dev.bulwark.engine.build.BundleBuilder;
 import dev.bulwark.engine.build.RuleBuildException;
 import dev.bulwark.manager.knowledgebases.KnowledgeBasePublisher;
+import dev.bulwark.manager.audit.AuditLog;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -16,8 +23,8 @@ import picocli.CommandLine.Option;
 /** {@code bulwark-manager}: the manager's command line. */
 @Command(name = "bulwark-manager", mixinStandardHelpOptions = true, version = "Bulwark manager 0.1.0",
         description = "Bulwark manager: create its signing key and publish signed knowledge bases for its agents.",
-        subcommands = {ManagerCommand.Keygen.class, ManagerCommand.Publish.class, ManagerCommand.Bundles.class},
-        footer = {"", "Exit codes: 0 ok, 2 rule problems, 4 I/O or state error, 64 usage."})
+        subcommands = {ManagerCommand.Serve.class, ManagerCommand.AuditVerify.class, ManagerCommand.Keygen.class, ManagerCommand.Publish.class, ManagerCommand.Bundles.class},
+        footer = {"", "Exit codes: 0 ok, 2 rule problems, 4 I/O or state error, 5 audit chain broken, 64 usage."})
 public final class ManagerCommand implements Runnable {
 
     @CommandLine.Spec
@@ -42,13 +49,100 @@ public final class ManagerCommand implements Runnable {
         @Option(names = "--data-dir", paramLabel = "DIR", description = "manager data folder (default: $BULWARK_MANAGER_DATA or /var/lib/bulwark/manager)")
         Path dir;
 
-        KnowledgeBasePublisher publisher() {
+        Path path() {
             Path d = dir;
             if (d == null) {
                 String env = System.getenv("BULWARK_MANAGER_DATA");
                 d = Path.of(env != null && !env.isBlank() ? env : "/var/lib/bulwark/manager");
             }
-            return new KnowledgeBasePublisher(d, Clock.systemUTC());
+            return d.toAbsolutePath();
+        }
+
+        KnowledgeBasePublisher publisher() {
+            return new KnowledgeBasePublisher(path(), Clock.systemUTC());
+        }
+    }
+
+    /** Settings as command-line properties: they outrank application.properties and the environment. */
+    static String[] asArguments(Map<String, Object> props) {
+        return props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    /** Where the manager keeps its data: H2 in the data folder, or PostgreSQL. */
+    static class Database {
+        @Option(names = "--postgresql", description = "use PostgreSQL (BULWARK_DB_URL, BULWARK_DB_USER, BULWARK_DB_PASSWORD) instead of H2 in the data folder")
+        boolean postgresql;
+
+        Map<String, Object> properties(Path dataDir) {
+            Map<String, Object> p = new HashMap<>();
+            p.put("bulwark.data-dir", dataDir.toString());
+            if (postgresql) {
+                p.put("spring.profiles.active", "postgresql");
+            }
+            return p;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = {"Run the manager: the agent protocol and the API, on H2 in the data folder (default) or PostgreSQL.",
+                    "First start creates the user 'admin' and writes its password and an admin API key to files in the data folder."})
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        DataDir data;
+        @CommandLine.Mixin
+        Database db;
+        @Option(names = "--port", defaultValue = "8480", description = "port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+        int port;
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+        String bind;
+        @Option(names = "--enrollment-token-file", paramLabel = "FILE", description = "issue a one-hour enrolment token for a local agent into FILE (0600)")
+        Path tokenFile;
+        @Option(names = "--url-file", paramLabel = "FILE", description = "write the manager's URL into FILE once it listens")
+        Path urlFile;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = data.path();
+            data.publisher().createKey(); // agents pin this key at enrolment; an existing key is kept
+            Map<String, Object> props = db.properties(dir);
+            props.put("server.port", port);
+            props.put("server.address", bind);
+            if (tokenFile != null) {
+                props.put("bulwark.enrollment-token-file", tokenFile.toAbsolutePath().toString());
+            }
+            ConfigurableApplicationContext ctx = new SpringApplication(ManagerApplication.class).run(asArguments(props));
+            int actual = ((org.springframework.boot.web.server.context.WebServerApplicationContext) ctx).getWebServer().getPort();
+            String url = "http://" + bind + ":" + actual;
+            if (urlFile != null) {
+                Files.writeString(urlFile, url + "\n");
+            }
+            System.out.println("Bulwark manager listening on " + url + " (data: " + dir + ")");
+            CountDownLatch closed = new CountDownLatch(1);
+            ctx.addApplicationListener((org.springframework.context.ApplicationListener<org.springframework.context.event.ContextClosedEvent>) e -> closed.countDown());
+            closed.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "audit-verify", mixinStandardHelpOptions = true,
+            description = "Check the audit log's hash chain and its recorded head: exit 0 when intact, 5 with every problem listed otherwise.")
+    static final class AuditVerify implements Callable<Integer> {
+        @CommandLine.Mixin
+        DataDir data;
+        @CommandLine.Mixin
+        Database db;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> props = db.properties(data.path());
+            props.put("spring.main.web-application-type", "none");
+            props.put("logging.level.root", "ERROR");
+            try (ConfigurableApplicationContext ctx = new SpringApplication(ManagerApplication.class).run(asArguments(props))) {
+                AuditLog.Verification v = ctx.getBean(AuditLog.class).verify();
+                v.problems().forEach(System.out::println);
+                System.out.printf("%s: %d entries checked, head %d%n", v.intact() ? "intact" : "BROKEN", v.entries(), v.headSeq());
+                return v.intact() ? 0 : 5;
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.bulwark.agent.cli;
 import dev.bulwark.agent.linux.journald.JournalReader;
 import dev.bulwark.agent.loginspection.LogWatcher;
 import dev.bulwark.agent.report.EventSink;
+import dev.bulwark.agent.report.JsonLinesSink;
 import dev.bulwark.agent.store.AgentStateStore;
 import dev.bulwark.agent.store.LogPositionStore;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
@@ -68,7 +69,7 @@ final class LogWatchCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        try (EventSink sink = new EventSink(sinkPath);
+        try (EventSink sink = new JsonLinesSink(sinkPath);
              LogWatcher watcher = new LogWatcher(kb, files, journalSource, new LogPositionStore(store.root()), sink, host)) {
             do {
                 int lines = watcher.pollOnce();

@@ -85,6 +85,7 @@ public final class LogWatcher implements AutoCloseable {
         Map<String, Map<String, Long>> offsets = new LinkedHashMap<>();
         follower.positions().forEach((p, pos) -> offsets.put(p.toString(), Map.of("device", pos.device(), "inode", pos.inode(), "offset", pos.offset())));
         store.save(new LogPositionStore.State(offsets, sink.length(), journalCursor));
+        sink.commit();
         linesTotal += lines;
         return lines;
     }

@@ -3,6 +3,7 @@ package dev.bulwark.agent.loginspection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.bulwark.agent.report.EventSink;
+import dev.bulwark.agent.report.JsonLinesSink;
 import dev.bulwark.agent.store.LogPositionStore;
 import dev.bulwark.engine.build.KnowledgeBaseCompiler;
 import dev.bulwark.engine.evaluation.KnowledgeBaseLoader;
@@ -46,7 +47,7 @@ class LogWatcherTest {
         Path sinkFile = dir.resolve("events.jsonl");
         LogPositionStore store = new LogPositionStore(dir.resolve("state"));
         Files.writeString(log, failure(1) + failure(2));
-        try (EventSink sink = new EventSink(sinkFile); LogWatcher w = new LogWatcher(kb, List.of(log), store, sink, null)) {
+        try (EventSink sink = new JsonLinesSink(sinkFile); LogWatcher w = new LogWatcher(kb, List.of(log), store, sink, null)) {
             assertEquals(2, w.pollOnce());
         }
         assertEquals(2, Files.readAllLines(sinkFile).size());
@@ -56,7 +57,7 @@ class LogWatcherTest {
         Files.writeString(log, failure(3) + failure(4), StandardOpenOption.APPEND);
         Files.writeString(sinkFile, "{\"uncommitted\":3}\n{\"uncommitted\":4}\n", StandardOpenOption.APPEND);
 
-        try (EventSink sink = new EventSink(sinkFile); LogWatcher w = new LogWatcher(kb, List.of(log), store, sink, null)) {
+        try (EventSink sink = new JsonLinesSink(sinkFile); LogWatcher w = new LogWatcher(kb, List.of(log), store, sink, null)) {
             assertEquals(2, w.pollOnce(), "lines 3 and 4 are read again");
             assertEquals(0, w.pollOnce());
         }

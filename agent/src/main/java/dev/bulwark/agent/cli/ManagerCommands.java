@@ -1,0 +1,158 @@
+package dev.bulwark.agent.cli;
+
+import dev.bulwark.agent.loginspection.LogWatcher;
+import dev.bulwark.agent.protocol.Messages.EnrollResponse;
+import dev.bulwark.agent.protocol.Messages.Heartbeat;
+import dev.bulwark.agent.spool.EventSpool;
+import dev.bulwark.agent.store.AgentStateStore;
+import dev.bulwark.agent.store.LogPositionStore;
+import dev.bulwark.agent.uplink.AgentIdentity;
+import dev.bulwark.agent.uplink.ManagerClient;
+import dev.bulwark.agent.uplink.ManagerException;
+import dev.bulwark.agent.uplink.Uplink;
+import dev.bulwark.engine.bundle.SigningKeys;
+import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bulwark-agent enroll} and {@code bulwark-agent run}: the agent as a managed computer. */
+final class ManagerCommands {
+    private ManagerCommands() {
+    }
+
+    @Command(name = "enroll", mixinStandardHelpOptions = true,
+            description = {"Enrol this agent with a manager using a one-time token from the manager.",
+                    "Makes the agent's own key pair (the private key never leaves this machine) and pins the manager's bundle-signing key."})
+    static final class Enroll implements Callable<Integer> {
+        @CommandLine.Mixin
+        AgentCommand.StateOption state;
+        @Parameters(index = "0", paramLabel = "URL", description = "the manager, e.g. https://manager.example:8443")
+        URI manager;
+        @Parameters(index = "1", paramLabel = "TOKEN", description = "one-time enrolment token (or @FILE to read it from a file)")
+        String token;
+        @Option(names = "--force", description = "enrol again under a new identity (the old one is moved aside)")
+        boolean force;
+        @Option(names = "--hostname", paramLabel = "NAME", description = "name to register (default: this host's name)")
+        String hostname;
+
+        @Override
+        public Integer call() throws Exception {
+            AgentStateStore store = state.store();
+            if (manager.getScheme() == null || !(manager.getScheme().equals("http") || manager.getScheme().equals("https"))) {
+                System.err.println("the manager URL must start with https:// (or http:// on a trusted network): " + manager);
+                return ExitCodes.USAGE;
+            }
+            String t = token.startsWith("@") ? Files.readString(Path.of(token.substring(1))).trim() : token.trim();
+            if (force) {
+                ManagerClient.forgetIdentity(store.root());
+            }
+            String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
+            try {
+                EnrollResponse r = ManagerClient.enroll(store.root(), manager, t, host, "0.1.0");
+                var key = SigningKeys.parsePublic(r.bundleSigningKeyPem(), "the manager's enrolment answer");
+                store.pinKey(key, false);
+                System.out.printf("enrolled as agent %s with %s; bundle-signing key %s pinned%n", r.agentId(), manager, SigningKeys.keyId(key));
+                return ExitCodes.OK;
+            } catch (ManagerException e) {
+                System.err.println(e.getMessage());
+                return ExitCodes.STATE_ERROR;
+            }
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run as a managed agent: heartbeat to the manager, follow the given logs (and the journal) with the installed bundle,",
+                    "and send every result through the on-disk spool (a manager outage loses nothing; a retry duplicates nothing)."})
+    static final class Run implements Callable<Integer> {
+        @CommandLine.Mixin
+        AgentCommand.StateOption state;
+        @Parameters(paramLabel = "LOG", arity = "0..*", description = "log files to follow (log inspection)")
+        List<Path> logs = List.of();
+        @Option(names = "--journal", description = "also follow the systemd journal")
+        boolean journal;
+        @Option(names = "--spool-size", defaultValue = "268435456", paramLabel = "BYTES", description = "bound of each module's spool (default: ${DEFAULT-VALUE})")
+        long spoolSize;
+        @Option(names = "--for", paramLabel = "SECONDS", description = "stop after this many seconds (default: run until stopped)")
+        Long forSeconds;
+        @Option(names = "--interval", defaultValue = "500", paramLabel = "MS", description = "log poll interval (default: ${DEFAULT-VALUE} ms)")
+        long interval;
+
+        @Override
+        public Integer call() throws Exception {
+            AgentStateStore store = state.store();
+            AgentIdentity id = AgentIdentity.load(store.root()).orElse(null);
+            if (id == null) {
+                System.err.println("this agent is not enrolled; run 'bulwark-agent enroll URL TOKEN' first");
+                return ExitCodes.STATE_ERROR;
+            }
+            Clock clock = Clock.systemUTC();
+            long deadline = forSeconds == null ? Long.MAX_VALUE : System.currentTimeMillis() + forSeconds * 1000;
+            AtomicBoolean stop = new AtomicBoolean(false);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
+            List<String> modules = new ArrayList<>();
+            try (EventSpool logSpool = EventSpool.open(store.root().resolve("spool/logs"), spoolSize, clock);
+                 EventSpool agentSpool = EventSpool.open(store.root().resolve("spool/agent"), Math.min(spoolSize, 16L << 20), clock)) {
+                Map<String, EventSpool> spools = new LinkedHashMap<>();
+                spools.put("logs", logSpool);
+                spools.put("agent", agentSpool);
+                LoadedKnowledgeBase kb = store.loadCurrent().orElse(null);
+                LogWatcher watcher = null;
+                if (kb != null && (!logs.isEmpty() || journal)) {
+                    LogWatcher.JournalSource js = journal
+                            ? new LogWatcher.JournalSource(dev.bulwark.agent.linux.journald.JournalReader.sourceFor(null, null), false) : null;
+                    watcher = new LogWatcher(kb, logs, js, new LogPositionStore(store.root()), logSpool, null);
+                    modules.add("loginspection");
+                } else if (kb == null) {
+                    System.err.println("no bundle installed yet: running without protection modules until one arrives");
+                }
+                long bundleVersion = kb == null ? 0 : kb.manifest().map(m -> m.bundleVersion()).orElse(0L);
+                Uplink[] holder = new Uplink[1];
+                Uplink uplink = new Uplink(new ManagerClient(id, clock), spools,
+                        () -> new Heartbeat(stop.get() ? "stopping" : "running", List.copyOf(modules), bundleVersion, holder[0].counters()), clock);
+                holder[0] = uplink;
+                Thread up = Thread.ofPlatform().name("bulwark-uplink").daemon(true).start(() -> {
+                    try {
+                        uplink.run(() -> !stop.get() && System.currentTimeMillis() < deadline);
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                System.err.printf("agent %s running: modules %s, manager %s%n", id.agentId(), modules, id.manager());
+                try {
+                    while (!stop.get() && System.currentTimeMillis() < deadline) {
+                        if (watcher != null) {
+                            watcher.pollOnce();
+                        }
+                        Thread.sleep(interval);
+                    }
+                } finally {
+                    stop.set(true);
+                    up.join(5_000);
+                    if (watcher != null) {
+                        watcher.close();
+                    }
+                }
+                try {
+                    uplink.heartbeat(); // a last status, so the manager sees the agent stop
+                    uplink.drainOnce();
+                } catch (java.io.IOException e) {
+                    System.err.println("final upload: " + e.getMessage() + " (kept in the spool)");
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.bulwark.agent.uplink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.agent.protocol.Messages.EnrollRequest;
+import dev.bulwark.agent.protocol.Messages.EnrollResponse;
+import dev.bulwark.agent.protocol.Messages.EventAck;
+import dev.bulwark.agent.protocol.Messages.EventBatch;
+import dev.bulwark.agent.protocol.Messages.Heartbeat;
+import dev.bulwark.agent.protocol.Messages.HeartbeatResponse;
+import dev.bulwark.agent.protocol.RequestSignature;
+import dev.bulwark.engine.bundle.SigningKeys;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+
+/** HTTP calls to the manager; after enrolment every call is signed with the agent's key ({@link RequestSignature}). */
+public final class ManagerClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final HttpClient http;
+    private final Clock clock;
+    private final AgentIdentity identity;
+
+    public ManagerClient(AgentIdentity identity, Clock clock) {
+        this.identity = identity;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public AgentIdentity identity() {
+        return identity;
+    }
+
+    /**
+     * Enrols this agent: makes (or reuses) its key pair, presents the one-time token and the public
+     * key, and records the identity the manager gives. Refuses when an identity already exists.
+     */
+    public static EnrollResponse enroll(Path state, URI manager, String token, String hostname, String version) throws IOException {
+        if (AgentIdentity.load(state).isPresent()) {
+            throw new ManagerException(0, "already-enrolled", "this agent is already enrolled (" + state.resolve("identity/agent.json")
+                    + "); pass --force to enrol again under a new identity");
+        }
+        KeyPair keys = AgentIdentity.keyPair(state);
+        EnrollRequest req = new EnrollRequest(token, hostname, SigningKeys.publicPem(keys.getPublic()), version,
+                System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpRequest r = HttpRequest.newBuilder(manager.resolve("/api/agent/enroll"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(req))).build();
+        EnrollResponse resp = JSON.treeToValue(send(http, r), EnrollResponse.class);
+        AgentIdentity.save(state, resp.agentId(), manager);
+        return resp;
+    }
+
+    /** Moves the current identity aside so that {@link #enroll} can make a new one. */
+    public static void forgetIdentity(Path state) throws IOException {
+        AgentIdentity.retire(state);
+    }
+
+    public HeartbeatResponse heartbeat(Heartbeat hb) throws IOException {
+        return JSON.treeToValue(signed("POST", "/api/agent/heartbeat", JSON.writeValueAsBytes(hb)), HeartbeatResponse.class);
+    }
+
+    public EventAck sendEvents(EventBatch batch) throws IOException {
+        return JSON.treeToValue(signed("POST", "/api/agent/events", JSON.writeValueAsBytes(batch)), EventAck.class);
+    }
+
+    /** A signed GET returning the raw body (bundles, policies). */
+    public byte[] download(String path) throws IOException {
+        HttpRequest r = signedRequest("GET", path, new byte[0]).GET().build();
+        try {
+            HttpResponse<byte[]> resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
+            if (resp.statusCode() != 200) {
+                throw refusal(resp.statusCode(), resp.body());
+            }
+            return resp.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ManagerException(0, "interrupted", "interrupted while talking to " + identity.manager());
+        } catch (ConnectException | HttpTimeoutException e) {
+            throw new ManagerException(0, "unreachable", "manager " + identity.manager() + " unreachable: " + e);
+        }
+    }
+
+    private JsonNode signed(String method, String path, byte[] body) throws IOException {
+        HttpRequest r = signedRequest(method, path, body).method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return send(http, r);
+    }
+
+    private HttpRequest.Builder signedRequest(String method, String path, byte[] body) {
+        long now = clock.millis();
+        byte[] nonceBytes = new byte[16];
+        RANDOM.nextBytes(nonceBytes);
+        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
+        String sig = RequestSignature.sign(identity.keys().getPrivate(),
+                RequestSignature.canonical(identity.agentId(), method, path, now, nonce, body));
+        return HttpRequest.newBuilder(identity.manager().resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header(RequestSignature.AGENT, identity.agentId())
+                .header(RequestSignature.TIME, Long.toString(now))
+                .header(RequestSignature.NONCE, nonce)
+                .header(RequestSignature.SIGNATURE, sig);
+    }
+
+    private static JsonNode send(HttpClient http, HttpRequest r) throws IOException {
+        try {
+            HttpResponse<byte[]> resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
+            if (resp.statusCode() / 100 != 2) {
+                throw refusal(resp.statusCode(), resp.body());
+            }
+            return JSON.readTree(resp.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ManagerException(0, "interrupted", "interrupted while talking to " + r.uri());
+        } catch (ConnectException | HttpTimeoutException e) {
+            throw new ManagerException(0, "unreachable", "manager at " + r.uri() + " unreachable: " + e);
+        } catch (IOException e) {
+            if (e instanceof ManagerException) {
+                throw e;
+            }
+            throw new ManagerException(0, "io", "talking to " + r.uri() + ": " + e);
+        }
+    }
+
+    private static ManagerException refusal(int status, byte[] body) {
+        String code = "http-" + status;
+        String message = "manager answered " + status;
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n != null && n.hasNonNull("code")) {
+                code = n.get("code").asText();
+                message = "manager refused (" + status + " " + code + "): " + n.path("message").asText("");
+            }
+        } catch (IOException ignored) {
+            // not a protocol error body; the status says enough
+        }
+        return new ManagerException(status, code, message);
+    }
+}

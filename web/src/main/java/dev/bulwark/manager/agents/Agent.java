@@ -1,0 +1,124 @@
+package dev.bulwark.manager.agents;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** An enrolled agent: its identity (public key) and what its last heartbeat said. */
+@Entity
+@Table(name = "agent")
+public class Agent {
+    @Id
+    private String id;
+    @Column(nullable = false)
+    private String hostname;
+    @Column(name = "public_key", nullable = false)
+    private String publicKey;
+    @Column(name = "key_id", nullable = false)
+    private String keyId;
+    private String os;
+    @Column(name = "agent_version")
+    private String agentVersion;
+    @Column(name = "enrolled_at", nullable = false)
+    private Instant enrolledAt;
+    @Column(nullable = false)
+    private boolean active;
+    @Column(name = "last_heartbeat")
+    private Instant lastHeartbeat;
+    private String status;
+    private String modules;
+    @Column(name = "bundle_version", nullable = false)
+    private long bundleVersion;
+    private String counters;
+    @Column(name = "heartbeat_missed", nullable = false)
+    private boolean heartbeatMissed;
+
+    protected Agent() {
+    }
+
+    Agent(String id, String hostname, String publicKey, String keyId, String os, String agentVersion, Instant enrolledAt) {
+        this.id = id;
+        this.hostname = hostname;
+        this.publicKey = publicKey;
+        this.keyId = keyId;
+        this.os = os;
+        this.agentVersion = agentVersion;
+        this.enrolledAt = enrolledAt;
+        this.active = true;
+    }
+
+    void heartbeat(Instant at, String status, String modules, long bundleVersion, String counters) {
+        this.lastHeartbeat = at;
+        this.status = status;
+        this.modules = modules;
+        this.bundleVersion = bundleVersion;
+        this.counters = counters;
+        this.heartbeatMissed = false;
+    }
+
+    void markMissed() {
+        this.heartbeatMissed = true;
+    }
+
+    void deactivate() {
+        this.active = false;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String hostname() {
+        return hostname;
+    }
+
+    public String publicKey() {
+        return publicKey;
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    public String os() {
+        return os;
+    }
+
+    public String agentVersion() {
+        return agentVersion;
+    }
+
+    public Instant enrolledAt() {
+        return enrolledAt;
+    }
+
+    public boolean active() {
+        return active;
+    }
+
+    public Instant lastHeartbeat() {
+        return lastHeartbeat;
+    }
+
+    public String status() {
+        return status;
+    }
+
+    public String modules() {
+        return modules;
+    }
+
+    public long bundleVersion() {
+        return bundleVersion;
+    }
+
+    public String counters() {
+        return counters;
+    }
+
+    public boolean heartbeatMissed() {
+        return heartbeatMissed;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.bulwark.manager.agents;
+
+import java.security.Principal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** People's view of agents: list them, issue enrolment tokens, deactivate an agent. */
+@RestController
+public class AgentAdminController {
+    private final AgentRepository agents;
+    private final Enrollment enrollment;
+
+    public AgentAdminController(AgentRepository agents, Enrollment enrollment) {
+        this.agents = agents;
+        this.enrollment = enrollment;
+    }
+
+    public record AgentView(String id, String hostname, String keyId, String os, String agentVersion, Instant enrolledAt, boolean active,
+                            Instant lastHeartbeat, boolean heartbeatMissed, String status, String modules, long bundleVersion, String counters) {
+        static AgentView of(Agent a) {
+            return new AgentView(a.id(), a.hostname(), a.keyId(), a.os(), a.agentVersion(), a.enrolledAt(), a.active(), a.lastHeartbeat(),
+                    a.heartbeatMissed(), a.status(), a.modules(), a.bundleVersion(), a.counters());
+        }
+    }
+
+    @GetMapping("/api/agents")
+    public List<AgentView> list() {
+        return agents.findAllByOrderByHostnameAsc().stream().map(AgentView::of).toList();
+    }
+
+    public record NewToken(String label, Long ttlSeconds) {
+    }
+
+    @PostMapping("/api/enrollment-tokens")
+    @PreAuthorize("hasRole('ADMIN')")
+    public Enrollment.IssuedToken issue(@RequestBody NewToken req, Principal who) {
+        long ttl = req.ttlSeconds() == null ? 3600 : req.ttlSeconds();
+        return enrollment.issue(who.getName(), req.label(), Duration.ofSeconds(ttl));
+    }
+
+    @PostMapping("/api/agents/{id}/deactivate")
+    @PreAuthorize("hasRole('ADMIN')")
+    public AgentView deactivate(@PathVariable String id, Principal who) {
+        enrollment.deactivate(who.getName(), id);
+        return AgentView.of(agents.findById(id).orElseThrow());
+    }
+}

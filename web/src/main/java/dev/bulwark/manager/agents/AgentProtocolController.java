@@ -1,0 +1,99 @@
+package dev.bulwark.manager.agents;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.agent.protocol.Messages.EnrollRequest;
+import dev.bulwark.agent.protocol.Messages.EnrollResponse;
+import dev.bulwark.agent.protocol.Messages.EventBatch;
+import dev.bulwark.agent.protocol.Messages.Heartbeat;
+import dev.bulwark.manager.api.ApiException;
+import dev.bulwark.manager.events.EventStore;
+import dev.bulwark.manager.security.AgentPrincipal;
+import dev.bulwark.manager.security.BodyLimit;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The agent protocol: {@code POST /api/agent/enroll} (token), and, signed by the agent,
+ * {@code /api/agent/heartbeat} and {@code /api/agent/events}. Bodies are read here with the
+ * protocol's own JSON mapper, bounded and strict (unknown fields refused), so a malformed message
+ * gets an error that names what is wrong.
+ */
+@RestController
+@RequestMapping(path = "/api/agent", produces = MediaType.APPLICATION_JSON_VALUE)
+public class AgentProtocolController {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private final Enrollment enrollment;
+    private final Heartbeats heartbeats;
+    private final EventStore events;
+    private final Path bundleKey;
+
+    public AgentProtocolController(Enrollment enrollment, Heartbeats heartbeats, EventStore events,
+                                   @Value("${bulwark.data-dir}") Path dataDir) {
+        this.enrollment = enrollment;
+        this.heartbeats = heartbeats;
+        this.events = events;
+        this.bundleKey = dataDir.resolve("keys/bundle-signing.pub");
+    }
+
+    @PostMapping("/enroll")
+    public ResponseEntity<String> enroll(HttpServletRequest request) throws IOException {
+        EnrollRequest req = parse(BodyLimit.read(request), EnrollRequest.class);
+        if (!Files.exists(bundleKey)) {
+            throw new ApiException(503, "no-signing-key", null, "the manager has no bundle-signing key yet; run 'bulwark-manager keygen' on it");
+        }
+        Agent a = enrollment.enroll(req);
+        return json(new EnrollResponse(a.id(), Files.readString(bundleKey), heartbeats.intervalSeconds()));
+    }
+
+    @PostMapping("/heartbeat")
+    public ResponseEntity<String> heartbeat(@AuthenticationPrincipal AgentPrincipal agent, HttpServletRequest request) {
+        return json(heartbeats.record(agent.agentId(), parse(BodyLimit.signedBody(request), Heartbeat.class)));
+    }
+
+    @PostMapping("/events")
+    public ResponseEntity<String> events(@AuthenticationPrincipal AgentPrincipal agent, HttpServletRequest request) {
+        return json(events.ingest(agent.agentId(), parse(BodyLimit.signedBody(request), EventBatch.class)));
+    }
+
+    static <T> T parse(byte[] body, Class<T> type) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? null : e.getPathReference().replaceAll("^[^\\[]*\\[\"?", "").replaceAll("\"?\\]$", "");
+            throw ApiException.badRequest("bad-message", field, "not a valid " + type.getSimpleName() + ": " + firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw ApiException.badRequest("bad-json", null, "the body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        String t = nl < 0 ? s : s.substring(0, nl);
+        return t.length() > 300 ? t.substring(0, 300) : t;
+    }
+
+    private static ResponseEntity<String> json(Object o) {
+        try {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JSON.writeValueAsString(o));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.bulwark.manager.api;
+
+/** A refusal the caller can act on: HTTP status, a stable code, the field at fault (or null) and what to do. */
+public final class ApiException extends RuntimeException {
+    private final int status;
+    private final String code;
+    private final String field;
+
+    public ApiException(int status, String code, String field, String message) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.field = field;
+    }
+
+    public static ApiException badRequest(String code, String field, String message) {
+        return new ApiException(400, code, field, message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String field() {
+        return field;
+    }
+}

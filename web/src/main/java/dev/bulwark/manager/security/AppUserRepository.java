@@ -1,0 +1,6 @@
+package dev.bulwark.manager.security;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface AppUserRepository extends JpaRepository<AppUser, String> {
+}

@@ -1,0 +1,244 @@
+package dev.bulwark.manager.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.protocol.Messages.EventAck;
+import dev.bulwark.agent.protocol.Messages.EventBatch;
+import dev.bulwark.agent.protocol.Messages.Heartbeat;
+import dev.bulwark.agent.protocol.Messages.SpooledEvent;
+import dev.bulwark.agent.protocol.RequestSignature;
+import dev.bulwark.agent.uplink.AgentIdentity;
+import dev.bulwark.agent.uplink.ManagerClient;
+import dev.bulwark.agent.uplink.ManagerException;
+import dev.bulwark.engine.bundle.SigningKeys;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent protocol against a real manager, the same on every database: enrolment, signatures,
+ * exactly-once events, roles, the audit chain. Subclasses name the database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AgentProtocolContract {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    Path tmp;
+    RunningManager manager;
+    String admin;
+
+    abstract Map<String, String> database(Path dataDir);
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws IOException {
+        tmp = dir;
+        manager = new RunningManager(tmp.resolve("manager"), database(tmp.resolve("manager"))).start(0);
+        admin = manager.adminKey();
+    }
+
+    @AfterAll
+    void stop() {
+        manager.close();
+    }
+
+    String token(long ttlSeconds) throws Exception {
+        HttpResponse<String> r = manager.call("POST", "/api/enrollment-tokens", admin, "{\"label\":\"test\",\"ttlSeconds\":" + ttlSeconds + "}");
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("token").asText();
+    }
+
+    ManagerClient enrolled(String name) throws Exception {
+        Path state = tmp.resolve("agents/" + name);
+        ManagerClient.enroll(state, manager.url(), token(600), name, "test");
+        return new ManagerClient(AgentIdentity.load(state).orElseThrow(), Clock.systemUTC());
+    }
+
+    static List<SpooledEvent> events(long from, int n, String message) {
+        List<SpooledEvent> out = new ArrayList<>();
+        for (long s = from; s < from + n; s++) {
+            ObjectNode e = JSON.createObjectNode().put("kind", "finding").put("ruleId", "LI-SSH-0001").put("module", "loginspection")
+                    .put("severity", "high").put("message", message + " #" + s);
+            out.add(new SpooledEvent(s, Instant.now().toString(), "high", e));
+        }
+        return out;
+    }
+
+    @Test
+    void enrolmentTokensWorkOnceAndExpire() throws Exception {
+        String t = token(600);
+        ManagerClient.enroll(tmp.resolve("once"), manager.url(), t, "once", "test");
+        ManagerException reused = assertThrows(ManagerException.class,
+                () -> ManagerClient.enroll(tmp.resolve("twice"), manager.url(), t, "twice", "test"));
+        assertEquals("token-used", reused.code());
+        String shortLived = token(1);
+        Thread.sleep(1_300);
+        assertEquals("token-expired", assertThrows(ManagerException.class,
+                () -> ManagerClient.enroll(tmp.resolve("late"), manager.url(), shortLived, "late", "test")).code());
+        assertEquals("bad-token", assertThrows(ManagerException.class,
+                () -> ManagerClient.enroll(tmp.resolve("forged"), manager.url(), "bwe_made-up", "forged", "test")).code());
+        HttpResponse<String> badKey = manager.call("POST", "/api/agent/enroll", null,
+                "{\"token\":\"" + token(60) + "\",\"hostname\":\"h\",\"publicKeyPem\":\"not a key\",\"agentVersion\":\"1\",\"os\":\"x\"}");
+        assertEquals(400, badKey.statusCode());
+        assertEquals("publicKeyPem", JSON.readTree(badKey.body()).get("field").asText());
+        HttpResponse<String> unknownField = manager.call("POST", "/api/agent/enroll", null, "{\"token\":\"x\",\"admin\":true}");
+        assertEquals(400, unknownField.statusCode(), "unknown fields are refused, not ignored");
+    }
+
+    @Test
+    void eventsAreStoredExactlyOnceWhateverTheyContain() throws Exception {
+        ManagerClient agent = enrolled("web1");
+        String hostile = "'; drop table agent_event; -- <script>alert(1)</script> \u0000\u202e";
+        EventAck first = agent.sendEvents(new EventBatch("logs", events(1, 100, hostile)));
+        assertEquals(new EventAck(100, 100, 0), first);
+        EventAck retry = agent.sendEvents(new EventBatch("logs", events(1, 100, hostile)));
+        assertEquals(new EventAck(100, 0, 100), retry, "a retry stores nothing twice");
+        EventAck overlap = agent.sendEvents(new EventBatch("logs", events(51, 100, hostile)));
+        assertEquals(new EventAck(150, 50, 50), overlap);
+        String id = agent.identity().agentId();
+        assertEquals(150, manager.jdbc().queryForObject("select count(*) from agent_event where agent_id = ? and stream = 'logs'", Long.class, id));
+        HttpResponse<String> found = manager.call("GET", "/api/events?agent=" + id + "&text=drop%20table&limit=5", admin, null);
+        JsonNode list = JSON.readTree(found.body());
+        assertEquals(5, list.size());
+        assertTrue(list.get(0).get("summary").asText().contains("<script>"), "text is stored as given; escaping is the renderer's job");
+
+        ManagerException badSeq = assertThrows(ManagerException.class, () -> agent.sendEvents(new EventBatch("logs",
+                List.of(events(200, 1, "a").getFirst(), events(199, 1, "b").getFirst()))));
+        assertEquals("bad-seq", badSeq.code());
+        assertEquals(150, manager.jdbc().queryForObject("select count(*) from agent_event where agent_id = ?", Long.class, id),
+                "a refused batch stores nothing");
+        assertEquals("bad-stream", assertThrows(ManagerException.class,
+                () -> agent.sendEvents(new EventBatch("manager", events(1, 1, "x")))).code(), "agents cannot write the manager's stream");
+        String big = "x".repeat(70_000);
+        assertEquals(413, assertThrows(ManagerException.class,
+                () -> agent.sendEvents(new EventBatch("logs", events(300, 1, big)))).status());
+    }
+
+    @Test
+    void onlyTheAgentItselfCanSpeakForIt() throws Exception {
+        ManagerClient victim = enrolled("victim");
+        victim.heartbeat(new Heartbeat("running", List.of("loginspection"), 7, Map.of("x", 1L)));
+        String id = victim.identity().agentId();
+        // another agent's key, the victim's id: refused
+        ManagerClient attacker = enrolled("attacker");
+        ManagerClient forged = new ManagerClient(new AgentIdentity(id, manager.url(), attacker.identity().keys()), Clock.systemUTC());
+        assertEquals("bad-signature", assertThrows(ManagerException.class, () -> forged.sendEvents(new EventBatch("logs", events(1, 1, "f")))).code());
+        // a captured request sent again: refused
+        byte[] body = JSON.writeValueAsBytes(new Heartbeat("running", List.of(), 7, Map.of()));
+        long now = System.currentTimeMillis();
+        String nonce = "n0nce-n0nce-n0nce-1";
+        String sig = RequestSignature.sign(victim.identity().keys().getPrivate(),
+                RequestSignature.canonical(id, "POST", "/api/agent/heartbeat", now, nonce, body));
+        assertEquals(200, raw(id, now, nonce, sig, body).statusCode());
+        HttpResponse<String> replay = raw(id, now, nonce, sig, body);
+        assertEquals(401, replay.statusCode());
+        assertTrue(replay.body().contains("replayed"), replay.body());
+        // an altered body under the old signature: refused
+        byte[] altered = JSON.writeValueAsBytes(new Heartbeat("running", List.of(), 8, Map.of()));
+        assertTrue(raw(id, now, "n0nce-n0nce-n0nce-2", sig, altered).body().contains("bad-signature"));
+        // a stale request: refused
+        long old = now - 10 * 60_000;
+        String oldSig = RequestSignature.sign(victim.identity().keys().getPrivate(),
+                RequestSignature.canonical(id, "POST", "/api/agent/heartbeat", old, "n0nce-n0nce-n0nce-3", body));
+        assertTrue(raw(id, old, "n0nce-n0nce-n0nce-3", oldSig, body).body().contains("stale-request"));
+        // an API key on the agent protocol, and an agent on the user API: refused
+        assertEquals(403, manager.call("POST", "/api/agent/heartbeat", admin, "{}").statusCode());
+        assertEquals(401, manager.call("GET", "/api/agents", null, null).statusCode());
+        // deactivated: refused from then on
+        assertEquals(200, manager.call("POST", "/api/agents/" + id + "/deactivate", admin, null).statusCode());
+        assertEquals("unknown-agent", assertThrows(ManagerException.class,
+                () -> victim.heartbeat(new Heartbeat("running", List.of(), 7, Map.of()))).code());
+    }
+
+    HttpResponse<String> raw(String id, long time, String nonce, String sig, byte[] body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(manager.url().resolve("/api/agent/heartbeat")).header("Content-Type", "application/json")
+                .header(RequestSignature.AGENT, id).header(RequestSignature.TIME, Long.toString(time))
+                .header(RequestSignature.NONCE, nonce).header(RequestSignature.SIGNATURE, sig)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void rolesLimitWhatAKeyMayDo() throws Exception {
+        HttpResponse<String> made = manager.call("POST", "/api/api-keys", admin, "{\"label\":\"audit team\",\"role\":\"auditor\"}");
+        assertEquals(200, made.statusCode(), made.body());
+        String auditor = JSON.readTree(made.body()).get("key").asText();
+        assertEquals(200, manager.call("GET", "/api/events", auditor, null).statusCode());
+        assertEquals(200, manager.call("GET", "/api/audit/verify", auditor, null).statusCode());
+        assertEquals(403, manager.call("POST", "/api/enrollment-tokens", auditor, "{\"label\":\"x\"}").statusCode());
+        assertEquals(403, manager.call("POST", "/api/api-keys", auditor, "{\"label\":\"x\",\"role\":\"admin\"}").statusCode());
+        HttpResponse<String> analyst = manager.call("POST", "/api/api-keys", admin, "{\"label\":\"soc\",\"role\":\"analyst\"}");
+        String analystKey = JSON.readTree(analyst.body()).get("key").asText();
+        assertEquals(403, manager.call("GET", "/api/audit", analystKey, null).statusCode(), "the audit log is for admins and auditors");
+        assertEquals(401, manager.call("GET", "/api/events", "bwk_wrong", null).statusCode());
+        long id = JSON.readTree(made.body()).get("id").asLong();
+        assertEquals(200, manager.call("DELETE", "/api/api-keys/" + id, admin, null).statusCode());
+        assertEquals(401, manager.call("GET", "/api/events", auditor, null).statusCode(), "a revoked key stops working");
+        assertEquals(400, manager.call("GET", "/api/events?severity=%27%3Bdrop", admin, null).statusCode());
+        assertEquals(400, manager.call("GET", "/api/events?from=yesterday", admin, null).statusCode());
+    }
+
+    @Test
+    void aSilentAgentRaisesAMissedHeartbeatEvent() throws Exception {
+        ManagerClient quiet = enrolled("quiet");
+        quiet.heartbeat(new Heartbeat("running", List.of(), 0, Map.of()));
+        String id = quiet.identity().agentId();
+        long deadline = System.currentTimeMillis() + 15_000;
+        long missed = 0;
+        while (missed == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+            missed = manager.jdbc().queryForObject("select count(*) from agent_event where agent_id = ? and kind = 'heartbeat-missed'", Long.class, id);
+        }
+        assertEquals(1, missed);
+        quiet.heartbeat(new Heartbeat("running", List.of(), 0, Map.of()));
+        assertEquals(1, manager.jdbc().queryForObject("select count(*) from agent_event where agent_id = ? and kind = 'heartbeat-resumed'", Long.class, id));
+    }
+
+    @Test
+    void theAuditChainFindsEditsAndDeletions() throws Exception {
+        token(60);
+        token(60);
+        JsonNode ok = JSON.readTree(manager.call("GET", "/api/audit/verify", admin, null).body());
+        assertTrue(ok.get("problems").isEmpty(), ok.toString());
+        long head = ok.get("headSeq").asLong();
+        assertTrue(head >= 4);
+        var jdbc = manager.jdbc();
+        String original = jdbc.queryForObject("select actor from audit_entry where seq = 2", String.class);
+        jdbc.update("update audit_entry set actor = 'mallory' where seq = 2");
+        JsonNode edited = JSON.readTree(manager.call("GET", "/api/audit/verify", admin, null).body());
+        assertTrue(edited.get("problems").toString().contains("entry 2 was altered"), edited.toString());
+        jdbc.update("update audit_entry set actor = ? where seq = 2", original);
+        Map<String, Object> last = jdbc.queryForMap("select * from audit_entry where seq = ?", head);
+        jdbc.update("delete from audit_entry where seq = ?", head);
+        JsonNode truncated = JSON.readTree(manager.call("GET", "/api/audit/verify", admin, null).body());
+        assertFalse(truncated.get("problems").isEmpty(), "removing the newest entry is found through the recorded head");
+        jdbc.update("insert into audit_entry (seq, at, actor, action, target, before_state, after_state, prev_hash, hash) values (?,?,?,?,?,?,?,?,?)",
+                last.get("seq"), last.get("at"), last.get("actor"), last.get("action"), last.get("target"), last.get("before_state"),
+                last.get("after_state"), last.get("prev_hash"), last.get("hash"));
+        jdbc.update("delete from audit_entry where seq = 3");
+        JsonNode gap = JSON.readTree(manager.call("GET", "/api/audit/verify", admin, null).body());
+        assertTrue(gap.get("problems").toString().contains("entries 3 to 3 are missing"), gap.toString());
+    }
+
+    static URI unused() {
+        return URI.create("http://127.0.0.1:1");
+    }
+}

@@ -99,6 +99,10 @@ public final class ManagerCommand implements Runnable {
         Path tokenFile;
         @Option(names = "--url-file", paramLabel = "FILE", description = "write the manager's URL into FILE once it listens")
         Path urlFile;
+        @Option(names = "--builtin-rules", paramLabel = "DIR", description = "the default knowledge base's rules (default: $BULWARK_HOME/knowledge-base/src/main/resources/rules)")
+        Path builtinRules;
+        @Option(names = "--builtin-data", paramLabel = "DIR", description = "the default knowledge base's data (default: $BULWARK_HOME/knowledge-base/src/main/resources/data)")
+        Path builtinData;
 
         @Override
         public Integer call() throws Exception {
@@ -109,6 +113,15 @@ public final class ManagerCommand implements Runnable {
             props.put("server.address", bind);
             if (tokenFile != null) {
                 props.put("bulwark.enrollment-token-file", tokenFile.toAbsolutePath().toString());
+            }
+            String home = System.getenv("BULWARK_HOME");
+            Path rules = builtinRules != null ? builtinRules : home == null ? null : Path.of(home, "knowledge-base/src/main/resources/rules");
+            Path kbData = builtinData != null ? builtinData : home == null ? null : Path.of(home, "knowledge-base/src/main/resources/data");
+            if (rules != null && Files.isDirectory(rules)) {
+                props.put("bulwark.rules.builtin", rules.toAbsolutePath().toString());
+            }
+            if (kbData != null && Files.isDirectory(kbData)) {
+                props.put("bulwark.rules.builtin-data", kbData.toAbsolutePath().toString());
             }
             ConfigurableApplicationContext ctx = new SpringApplication(ManagerApplication.class).run(asArguments(props));
             int actual = ((org.springframework.boot.web.server.context.WebServerApplicationContext) ctx).getWebServer().getPort();

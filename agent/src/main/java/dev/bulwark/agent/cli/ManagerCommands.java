@@ -9,7 +9,13 @@ import dev.bulwark.agent.store.LogPositionStore;
 import dev.bulwark.agent.uplink.AgentIdentity;
 import dev.bulwark.agent.uplink.ManagerClient;
 import dev.bulwark.agent.uplink.ManagerException;
+import dev.bulwark.agent.uplink.ManagedState;
 import dev.bulwark.agent.uplink.Uplink;
+import dev.bulwark.agent.protocol.PolicySettings;
+import dev.bulwark.agent.protocol.SignedPolicy;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import dev.bulwark.engine.bundle.SigningKeys;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import java.net.InetAddress;
@@ -74,12 +80,13 @@ final class ManagerCommands {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Run as a managed agent: heartbeat to the manager, follow the given logs (and the journal) with the installed bundle,",
-                    "and send every result through the on-disk spool (a manager outage loses nothing; a retry duplicates nothing)."})
+            description = {"Run as a managed agent: heartbeat to the manager, follow its policy and knowledge base as they change,",
+                    "run log inspection on the files the policy names (plus any given here), and send every result through the",
+                    "on-disk spool (a manager outage loses nothing; a retry duplicates nothing)."})
     static final class Run implements Callable<Integer> {
         @CommandLine.Mixin
         AgentCommand.StateOption state;
-        @Parameters(paramLabel = "LOG", arity = "0..*", description = "log files to follow (log inspection)")
+        @Parameters(paramLabel = "LOG", arity = "0..*", description = "log files to follow besides those the policy names")
         List<Path> logs = List.of();
         @Option(names = "--journal", description = "also follow the systemd journal")
         boolean journal;
@@ -89,6 +96,9 @@ final class ManagerCommands {
         Long forSeconds;
         @Option(names = "--interval", defaultValue = "500", paramLabel = "MS", description = "log poll interval (default: ${DEFAULT-VALUE} ms)")
         long interval;
+
+        /** What the modules run with; replaced when the manager sends a new policy or knowledge base. */
+        private volatile boolean reconfigure = true;
 
         @Override
         public Integer call() throws Exception {
@@ -102,26 +112,26 @@ final class ManagerCommands {
             long deadline = forSeconds == null ? Long.MAX_VALUE : System.currentTimeMillis() + forSeconds * 1000;
             AtomicBoolean stop = new AtomicBoolean(false);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
-            List<String> modules = new ArrayList<>();
+            List<String> modules = new CopyOnWriteArrayList<>();
             try (EventSpool logSpool = EventSpool.open(store.root().resolve("spool/logs"), spoolSize, clock);
                  EventSpool agentSpool = EventSpool.open(store.root().resolve("spool/agent"), Math.min(spoolSize, 16L << 20), clock)) {
                 Map<String, EventSpool> spools = new LinkedHashMap<>();
                 spools.put("logs", logSpool);
                 spools.put("agent", agentSpool);
-                LoadedKnowledgeBase kb = store.loadCurrent().orElse(null);
-                LogWatcher watcher = null;
-                if (kb != null && (!logs.isEmpty() || journal)) {
-                    LogWatcher.JournalSource js = journal
-                            ? new LogWatcher.JournalSource(dev.bulwark.agent.linux.journald.JournalReader.sourceFor(null, null), false) : null;
-                    watcher = new LogWatcher(kb, logs, js, new LogPositionStore(store.root()), logSpool, null);
-                    modules.add("loginspection");
-                } else if (kb == null) {
-                    System.err.println("no bundle installed yet: running without protection modules until one arrives");
-                }
-                long bundleVersion = kb == null ? 0 : kb.manifest().map(m -> m.bundleVersion()).orElse(0L);
+                ManagedState managed = new ManagedState(store, id.agentId(), agentSpool, new ManagedState.Listener() {
+                    @Override
+                    public void policyChanged(SignedPolicy.EffectivePolicy policy) {
+                        reconfigure = true;
+                    }
+
+                    @Override
+                    public void knowledgeBaseChanged(LoadedKnowledgeBase kb) {
+                        reconfigure = true;
+                    }
+                });
                 Uplink[] holder = new Uplink[1];
-                Uplink uplink = new Uplink(new ManagerClient(id, clock), spools,
-                        () -> new Heartbeat(stop.get() ? "stopping" : "running", List.copyOf(modules), bundleVersion, holder[0].counters()), clock);
+                Uplink uplink = new Uplink(new ManagerClient(id, clock), spools, () -> new Heartbeat(stop.get() ? "stopping" : "running",
+                        List.copyOf(modules), runningVersion(store), holder[0].counters()), clock).following(managed);
                 holder[0] = uplink;
                 Thread up = Thread.ofPlatform().name("bulwark-uplink").daemon(true).start(() -> {
                     try {
@@ -130,9 +140,17 @@ final class ManagerCommands {
                         Thread.currentThread().interrupt();
                     }
                 });
-                System.err.printf("agent %s running: modules %s, manager %s%n", id.agentId(), modules, id.manager());
+                System.err.printf("agent %s running with manager %s%n", id.agentId(), id.manager());
+                LogWatcher watcher = null;
                 try {
                     while (!stop.get() && System.currentTimeMillis() < deadline) {
+                        if (reconfigure) {
+                            reconfigure = false;
+                            if (watcher != null) {
+                                watcher.close();
+                            }
+                            watcher = logWatcher(store, managed, logSpool, modules);
+                        }
                         if (watcher != null) {
                             watcher.pollOnce();
                         }
@@ -153,6 +171,38 @@ final class ManagerCommands {
                 }
             }
             return ExitCodes.OK;
+        }
+
+        private static long runningVersion(AgentStateStore store) {
+            try {
+                return store.runningVersion();
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+        }
+
+        /** Log inspection as the policy and the command line ask, with the installed knowledge base; null when off. */
+        private LogWatcher logWatcher(AgentStateStore store, ManagedState managed, EventSpool spool, List<String> modules) throws Exception {
+            modules.remove("loginspection");
+            Map<String, String> settings = managed.policy().map(SignedPolicy.EffectivePolicy::settings).orElse(PolicySettings.defaults());
+            boolean enabled = Boolean.parseBoolean(settings.get("loginspection.enabled")) || !logs.isEmpty();
+            LoadedKnowledgeBase kb = store.loadCurrent().orElse(null);
+            if (!enabled || kb == null) {
+                if (kb == null) {
+                    System.err.println("no knowledge base installed yet: log inspection waits for one from the manager");
+                }
+                return null;
+            }
+            Set<Path> files = new LinkedHashSet<>(logs);
+            if (Boolean.parseBoolean(settings.get("loginspection.enabled"))) {
+                PolicySettings.paths(settings.get("loginspection.files")).stream().map(Path::of).filter(Files::exists).forEach(files::add);
+            }
+            boolean followJournal = journal || Boolean.parseBoolean(settings.get("loginspection.journal"));
+            LogWatcher.JournalSource js = followJournal
+                    ? new LogWatcher.JournalSource(dev.bulwark.agent.linux.journald.JournalReader.sourceFor(null, null), false) : null;
+            modules.add("loginspection");
+            System.err.printf("log inspection: %s%s with knowledge base %d%n", files, followJournal ? " and the journal" : "", kb.version());
+            return new LogWatcher(kb, List.copyOf(files), js, new LogPositionStore(store.root()), spool, null);
         }
     }
 }

@@ -24,8 +24,12 @@ public final class Messages {
     public record Heartbeat(String status, List<String> modules, long bundleVersion, Map<String, Long> counters) {
     }
 
-    /** The manager's answer to a heartbeat: commands waiting for this agent and the newest bundle it should run. */
-    public record HeartbeatResponse(List<Command> commands, long latestBundleVersion, int heartbeatSeconds) {
+    /**
+     * The manager's answer to a heartbeat: commands waiting for this agent, the knowledge-base version
+     * its policy asks for (0: none published yet), the revision of its effective policy (fetch it when
+     * it differs from the running one), and the heartbeat interval.
+     */
+    public record HeartbeatResponse(List<Command> commands, long bundleVersion, long policyRevision, int heartbeatSeconds) {
     }
 
     /** Something the manager asks an agent to do (scan now, rebuild a baseline, ...), acknowledged by id. */

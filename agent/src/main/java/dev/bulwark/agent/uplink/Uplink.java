@@ -33,6 +33,7 @@ public final class Uplink {
     private volatile HeartbeatResponse lastHeartbeat;
     private long heartbeatMillis = 30_000;
     private long nextHeartbeat;
+    private ManagedState managed;
 
     public Uplink(ManagerClient client, Map<String, EventSpool> spools, Supplier<Heartbeat> status, Clock clock) {
         this.client = client;
@@ -63,12 +64,21 @@ public final class Uplink {
         return acked;
     }
 
-    /** Sends a heartbeat now; returns the manager's answer. */
+    /** After each heartbeat, fetch the policy and knowledge base the answer names (when they are newer). */
+    public Uplink following(ManagedState state) {
+        this.managed = state;
+        return this;
+    }
+
+    /** Sends a heartbeat now, then brings policy and knowledge base up to date; returns the manager's answer. */
     public HeartbeatResponse heartbeat() throws IOException {
         HeartbeatResponse r = client.heartbeat(status.get());
         lastHeartbeat = r;
         if (r.heartbeatSeconds() > 0) {
             heartbeatMillis = r.heartbeatSeconds() * 1000L;
+        }
+        if (managed != null) {
+            managed.sync(r, client);
         }
         return r;
     }

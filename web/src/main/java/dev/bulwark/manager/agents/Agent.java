@@ -34,6 +34,12 @@ public class Agent {
     private String counters;
     @Column(name = "heartbeat_missed", nullable = false)
     private boolean heartbeatMissed;
+    @Column(name = "policy_id")
+    private Long policyId;
+    @Column(nullable = false)
+    private String overrides = "{}";
+    @Column(name = "settings_revision", nullable = false)
+    private long settingsRevision = 1;
 
     protected Agent() {
     }
@@ -56,6 +62,30 @@ public class Agent {
         this.bundleVersion = bundleVersion;
         this.counters = counters;
         this.heartbeatMissed = false;
+    }
+
+    /** Puts the computer under another policy; {@code revision} must be newer than any it had. */
+    public void assignPolicy(Long policyId, long revision) {
+        this.policyId = policyId;
+        this.settingsRevision = revision;
+    }
+
+    /** Replaces the computer's own overrides (JSON object). */
+    public void override(String overridesJson, long revision) {
+        this.overrides = overridesJson;
+        this.settingsRevision = revision;
+    }
+
+    public Long policyId() {
+        return policyId;
+    }
+
+    public String overrides() {
+        return overrides;
+    }
+
+    public long settingsRevision() {
+        return settingsRevision;
     }
 
     void markMissed() {

@@ -7,7 +7,14 @@ import dev.bulwark.agent.protocol.Messages.EnrollRequest;
 import dev.bulwark.agent.protocol.Messages.EnrollResponse;
 import dev.bulwark.agent.protocol.Messages.EventBatch;
 import dev.bulwark.agent.protocol.Messages.Heartbeat;
+import dev.bulwark.agent.protocol.SignedPolicy;
+import dev.bulwark.agent.protocol.SignedPolicy.EffectivePolicy;
+import dev.bulwark.engine.bundle.SigningKeys;
 import dev.bulwark.manager.api.ApiException;
+import dev.bulwark.manager.knowledgebases.KnowledgeBases;
+import dev.bulwark.manager.policies.PolicyTree;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import dev.bulwark.manager.events.EventStore;
 import dev.bulwark.manager.security.AgentPrincipal;
 import dev.bulwark.manager.security.BodyLimit;
@@ -39,13 +46,17 @@ public class AgentProtocolController {
     private final Enrollment enrollment;
     private final Heartbeats heartbeats;
     private final EventStore events;
+    private final PolicyTree policies;
+    private final KnowledgeBases knowledgeBases;
     private final Path bundleKey;
 
-    public AgentProtocolController(Enrollment enrollment, Heartbeats heartbeats, EventStore events,
-                                   @Value("${bulwark.data-dir}") Path dataDir) {
+    public AgentProtocolController(Enrollment enrollment, Heartbeats heartbeats, EventStore events, PolicyTree policies,
+                                   KnowledgeBases knowledgeBases, @Value("${bulwark.data-dir}") Path dataDir) {
         this.enrollment = enrollment;
         this.heartbeats = heartbeats;
         this.events = events;
+        this.policies = policies;
+        this.knowledgeBases = knowledgeBases;
         this.bundleKey = dataDir.resolve("keys/bundle-signing.pub");
     }
 
@@ -61,7 +72,26 @@ public class AgentProtocolController {
 
     @PostMapping("/heartbeat")
     public ResponseEntity<String> heartbeat(@AuthenticationPrincipal AgentPrincipal agent, HttpServletRequest request) {
-        return json(heartbeats.record(agent.agentId(), parse(BodyLimit.signedBody(request), Heartbeat.class)));
+        Heartbeat hb = parse(BodyLimit.signedBody(request), Heartbeat.class);
+        EffectivePolicy p = policies.effective(agent.agentId());
+        long bundle = knowledgeBases.resolve(p.settings().get("knowledgeBase.version"));
+        int interval = Integer.parseInt(p.settings().getOrDefault("heartbeat.seconds", Integer.toString(heartbeats.intervalSeconds())));
+        return json(heartbeats.record(agent.agentId(), hb, bundle, p.revision(), Math.min(interval, heartbeats.intervalSeconds())));
+    }
+
+    /** The agent's effective policy, signed with the manager's bundle-signing key (the agent checks it against its pinned key). */
+    @GetMapping("/policy")
+    public ResponseEntity<String> policy(@AuthenticationPrincipal AgentPrincipal agent) throws IOException {
+        EffectivePolicy p = policies.effective(agent.agentId());
+        return json(SignedPolicy.sign(p, SigningKeys.readPair(knowledgeBases.publisher().signingKey())));
+    }
+
+    /** A published bundle; the agent verifies it against its pinned key and refuses anything not newer than what it runs. */
+    @GetMapping(path = "/bundles/{version}", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    public ResponseEntity<byte[]> bundle(@AuthenticationPrincipal AgentPrincipal agent, @PathVariable long version) throws IOException {
+        byte[] b = knowledgeBases.bundle(version)
+                .orElseThrow(() -> new ApiException(404, "no-such-bundle", "version", "no published knowledge base " + version));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(b);
     }
 
     @PostMapping("/events")

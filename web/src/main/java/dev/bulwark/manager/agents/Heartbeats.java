@@ -44,7 +44,7 @@ public class Heartbeats {
     }
 
     @Transactional
-    public HeartbeatResponse record(String agentId, Heartbeat hb) {
+    public HeartbeatResponse record(String agentId, Heartbeat hb, long bundleVersion, long policyRevision, int intervalSeconds) {
         if (hb == null) {
             throw ApiException.badRequest("bad-heartbeat", null, "a heartbeat body is required");
         }
@@ -72,7 +72,7 @@ public class Heartbeats {
         if (wasMissed) {
             events.raise(agentId, "heartbeat-resumed", "info", "agent " + a.hostname() + " is heartbeating again");
         }
-        return new HeartbeatResponse(List.of(), 0, intervalSeconds);
+        return new HeartbeatResponse(List.of(), bundleVersion, policyRevision, intervalSeconds);
     }
 
     /** Every agent whose last heartbeat is older than {@code missed-after} intervals gets one event (until it comes back). */

@@ -1,7 +1,7 @@
 package dev.bulwark.manager.api;
 
 /** A refusal the caller can act on: HTTP status, a stable code, the field at fault (or null) and what to do. */
-public final class ApiException extends RuntimeException {
+public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final String field;

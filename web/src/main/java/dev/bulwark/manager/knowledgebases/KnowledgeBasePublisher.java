@@ -1,6 +1,10 @@
 package dev.bulwark.manager.knowledgebases;
 
+import dev.bulwark.engine.bundle.BundleReader;
+import dev.bulwark.engine.bundle.BundleRejectedException;
+import dev.bulwark.engine.bundle.BundleWriter;
 import dev.bulwark.engine.bundle.SigningKeys;
+import dev.bulwark.engine.bundle.VerifiedBundle;
 import dev.bulwark.engine.build.BundleBuilder;
 import dev.bulwark.engine.build.RuleBuildException;
 import dev.bulwark.engine.policy.DrlSource;
@@ -107,16 +111,41 @@ public final class KnowledgeBasePublisher {
                 }
             }
         }
+        long version = nextVersion();
+        BundleBuilder.Output out = new BundleBuilder().build(sources, data, version, key);
+        store(version, out.bundle());
+        return out;
+    }
+
+    private long nextVersion() throws IOException {
         List<Long> existing = versions();
         long last = existing.isEmpty() ? 0 : existing.get(existing.size() - 1);
-        long version = Math.max(last + 1, clock.instant().getEpochSecond());
-        BundleBuilder.Output out = new BundleBuilder().build(sources, data, version, key);
+        return Math.max(last + 1, clock.instant().getEpochSecond());
+    }
+
+    private void store(long version, byte[] bundle) throws IOException {
         Path target = bundlePath(version);
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(target.getParent(), ".publish", ".tmp");
-        Files.write(tmp, out.bundle());
+        Files.write(tmp, bundle);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         Files.writeString(dataDir.resolve("bundles/latest"), Long.toString(version), StandardCharsets.US_ASCII);
-        return out;
+    }
+
+    /**
+     * Publishes the content of an earlier version again as a new, higher version: the compiled rules
+     * and data are taken from the verified old bundle and signed anew, so agents' anti-rollback
+     * (a version must grow) still holds while the content goes back.
+     */
+    public long republish(long oldVersion) throws IOException, BundleRejectedException {
+        Path old = bundlePath(oldVersion);
+        if (!Files.exists(old)) {
+            throw new IOException("no published version " + oldVersion);
+        }
+        KeyPair key = SigningKeys.readPair(signingKey());
+        VerifiedBundle v = new BundleReader(key.getPublic()).verify(Files.readAllBytes(old), 0);
+        long version = nextVersion();
+        store(version, BundleWriter.write(version, clock.instant(), v.manifest().droolsVersion(), v.kjar(), v.manifest().rules(), v.data(), key));
+        return version;
     }
 }

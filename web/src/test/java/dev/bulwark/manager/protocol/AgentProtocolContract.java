@@ -238,7 +238,130 @@ abstract class AgentProtocolContract {
         assertTrue(gap.get("problems").toString().contains("entries 3 to 3 are missing"), gap.toString());
     }
 
-    static URI unused() {
-        return URI.create("http://127.0.0.1:1");
+    /** Polls until {@code condition} holds or 60 s pass; returns whether it held. */
+    static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return condition.getAsBoolean();
+    }
+
+    JsonNode agentView(String id) {
+        try {
+            for (JsonNode a : JSON.readTree(manager.call("GET", "/api/agents", admin, null).body())) {
+                if (a.get("id").asText().equals(id)) {
+                    return a;
+                }
+            }
+            return JSON.createObjectNode();
+        } catch (Exception e) {
+            return JSON.createObjectNode(); // the manager is restarting
+        }
+    }
+
+    long stored(String agentId, String stream) {
+        try {
+            return manager.jdbc().queryForObject("select count(*) from agent_event where agent_id = ? and stream = ?", Long.class, agentId, stream);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The whole path with a real agent process: enrolment by its command line, a policy that names
+     * the log to follow, the knowledge base rolled out, events exactly once across a manager restart
+     * in mid-stream, a policy change and a rollback reaching the agent, and a bad bundle refused.
+     */
+    @Test
+    void aRealAgentFollowsPolicyAndKnowledgeBaseAndLosesNothingAcrossARestart() throws Exception {
+        Path state = tmp.resolve("real-agent");
+        Path out = tmp.resolve("real-agent.log");
+        HttpResponse<String> published = manager.call("POST", "/api/knowledge-bases", admin, null);
+        assertEquals(200, published.statusCode(), published.body());
+        JsonNode v1 = JSON.readTree(published.body());
+        long first = v1.get("version").asLong();
+        assertEquals(0, AgentProcess.run(out, "enroll", "--state", state.toString(), "--hostname", "web1", manager.url().toString(), token(600)),
+                java.nio.file.Files.readString(out));
+        String id = AgentIdentity.load(state).orElseThrow().agentId();
+
+        Path log = tmp.resolve("auth.log");
+        java.nio.file.Files.writeString(log, "");
+        HttpResponse<String> pol = manager.call("POST", "/api/policies", admin, JSON.writeValueAsString(Map.of("name", "Web servers " + id.substring(0, 8),
+                "description", "follows the test log", "settings", Map.of("loginspection.files", log.toString()))));
+        assertEquals(200, pol.statusCode(), pol.body());
+        long policyId = JSON.readTree(pol.body()).get("id").asLong();
+        assertEquals(200, manager.call("PUT", "/api/agents/" + id + "/policy", admin, "{\"policyId\":" + policyId + "}").statusCode());
+
+        Process agent = AgentProcess.start(out, "run", "--state", state.toString(), "--for", "150", "--interval", "100");
+        try {
+            assertTrue(eventually(() -> agentView(id).path("bundleVersion").asLong() == first
+                    && agentView(id).path("modules").asText().contains("loginspection")), "the agent installs the knowledge base and starts log inspection");
+
+            List<String> lines = java.nio.file.Files.readAllLines(RunningManager.REPO.resolve("samples/logs/web1-auth.log"));
+            int half = lines.size() / 2;
+            java.nio.file.Files.write(log, lines.subList(0, half), java.nio.file.StandardOpenOption.APPEND);
+            assertTrue(eventually(() -> stored(id, "logs") > 0), "events arrive");
+
+            int port = manager.port;
+            manager.stop();
+            java.nio.file.Files.write(log, lines.subList(half, lines.size()), java.nio.file.StandardOpenOption.APPEND);
+            Thread.sleep(3_000); // the agent keeps reading into its spool while the manager is away
+            manager.start(port);
+
+            Path expectedOut = tmp.resolve("logscan.jsonl");
+            java.nio.file.Files.writeString(expectedOut, "");
+            AgentProcess.run(expectedOut, "logscan", "--state", state.toString(), "--json", log.toString());
+            long expected = java.nio.file.Files.readAllLines(expectedOut).stream().filter(l -> l.contains("\"ruleId\"")).count();
+            assertTrue(expected >= 20, "the sample log gives findings: " + expected);
+            assertTrue(eventually(() -> stored(id, "logs") == expected), "every finding arrives once: expected " + expected + ", stored " + stored(id, "logs"));
+            assertEquals(expected, manager.jdbc().queryForObject("select count(distinct seq) from agent_event where agent_id = ? and stream = 'logs'", Long.class, id));
+            assertEquals(expected, manager.jdbc().queryForObject("select max(seq) from agent_event where agent_id = ? and stream = 'logs'", Long.class, id),
+                    "no number was skipped: nothing was lost");
+
+            // a policy change reaches the agent
+            assertEquals(200, manager.call("PATCH", "/api/policies/" + policyId + "/settings", admin,
+                    "{\"set\":{\"rules.LI-SSH-0001\":\"off\"}}").statusCode());
+            long revision = JSON.readTree(manager.call("GET", "/api/agents/" + id + "/effective-policy", admin, null).body()).get("revision").asLong();
+            Path policyFile = state.resolve("policy/current.json");
+            assertTrue(eventually(() -> storedPolicyRevision(policyFile) == revision), "the agent stores the new policy revision " + revision);
+
+            // a new version, then a rollback (a newer version with the old content), reach the agent
+            long second = JSON.readTree(manager.call("POST", "/api/knowledge-bases", admin, null).body()).get("version").asLong();
+            assertTrue(eventually(() -> agentView(id).path("bundleVersion").asLong() == second));
+            JsonNode rolled = JSON.readTree(manager.call("POST", "/api/knowledge-bases/" + first + "/rollback", admin, null).body());
+            long third = rolled.get("version").asLong();
+            assertTrue(third > second, "a rollback is a newer version");
+            assertTrue(eventually(() -> agentView(id).path("bundleVersion").asLong() == third));
+
+            // a bundle signed by another key is refused by the agent, which keeps running the last good one
+            long bad = third + 1;
+            var otherKey = SigningKeys.generate();
+            byte[] forged = dev.bulwark.engine.bundle.BundleWriter.write(bad, Instant.now(), "x", new byte[] {1}, List.of(), Map.of(), otherKey);
+            java.nio.file.Files.write(manager.dataDir.resolve("bundles/bulwark-" + bad + ".bkb"), forged);
+            manager.jdbc().update("insert into knowledge_base (version, created_at, created_by, rule_count, sha256, origin) values (?, ?, 'test', 0, 'x', 'forged')",
+                    bad, java.sql.Timestamp.from(Instant.now()));
+            assertTrue(eventually(() -> manager.jdbc().queryForObject("select count(*) from agent_event where agent_id = ? and kind = 'bundle-refused'",
+                    Long.class, id) == 1), "the refusal is reported");
+            Thread.sleep(1_500);
+            assertEquals(third, agentView(id).path("bundleVersion").asLong(), "the agent keeps the last good knowledge base");
+            manager.jdbc().update("delete from knowledge_base where version = ?", bad);
+        } finally {
+            agent.destroy();
+            agent.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            agent.destroyForcibly();
+        }
+    }
+
+    static long storedPolicyRevision(Path file) {
+        try {
+            JsonNode env = JSON.readTree(file.toFile());
+            return JSON.readTree(java.util.Base64.getDecoder().decode(env.get("policy").asText())).get("revision").asLong();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 }

@@ -20,6 +20,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /** A real manager (Spring Boot, Tomcat, the real database) on a free loopback port, for tests. */
 final class RunningManager implements AutoCloseable {
+    /** The checkout (tests run in web/). */
+    static final Path REPO = Path.of("").toAbsolutePath().getParent();
+
     final Path dataDir;
     final Map<String, String> database;
     ConfigurableApplicationContext ctx;
@@ -34,7 +37,8 @@ final class RunningManager implements AutoCloseable {
     RunningManager start(int atPort) {
         List<String> args = new ArrayList<>(List.of("--bulwark.data-dir=" + dataDir, "--server.port=" + atPort,
                 "--bulwark.heartbeat.seconds=1", "--bulwark.heartbeat.missed-after=2", "--bulwark.heartbeat.check=PT0.5S",
-                "--logging.level.root=WARN"));
+                "--logging.level.root=WARN", "--bulwark.rules.builtin=" + REPO.resolve("knowledge-base/src/main/resources/rules"),
+                "--bulwark.rules.builtin-data=" + REPO.resolve("knowledge-base/src/main/resources/data")));
         database.forEach((k, v) -> args.add("--" + k + "=" + v));
         ctx = new SpringApplication(ManagerApplication.class).run(args.toArray(String[]::new));
         port = ((WebServerApplicationContext) ctx).getWebServer().getPort();

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code bulwark-manager}: the manager's command line. */
 @Command(name = "bulwark-manager", mixinStandardHelpOptions = true, version = "Bulwark manager 0.1.0",
         description = "Bulwark manager: create its signing key and publish signed knowledge bases for its agents.",
-        subcommands = {ManagerCommand.Serve.class, ManagerCommand.AuditVerify.class, ManagerCommand.Keygen.class, ManagerCommand.Publish.class, ManagerCommand.Bundles.class},
+        subcommands = {ManagerCommand.Serve.class, ManagerCommand.AuditVerify.class, ManagerCommand.BenchIngest.class, ManagerCommand.EventsCount.class, ManagerCommand.Keygen.class, ManagerCommand.Publish.class, ManagerCommand.Bundles.class},
         footer = {"", "Exit codes: 0 ok, 2 rule problems, 4 I/O or state error, 5 audit chain broken, 64 usage."})
 public final class ManagerCommand implements Runnable {
 
@@ -99,6 +99,12 @@ public final class ManagerCommand implements Runnable {
         Path tokenFile;
         @Option(names = "--url-file", paramLabel = "FILE", description = "write the manager's URL into FILE once it listens")
         Path urlFile;
+        @Option(names = "--syslog", paramLabel = "HOST:PORT", description = "forward every new event to this syslog server (RFC 5424 over TLS, CEF)")
+        String syslog;
+        @Option(names = "--syslog-ca", paramLabel = "FILE", description = "CA certificates (PEM) the syslog server's certificate must chain to (default: the JVM's)")
+        Path syslogCa;
+        @Option(names = "--syslog-plain-tcp", description = "forward over plain TCP instead of TLS (only on a trusted network)")
+        boolean syslogPlain;
         @Option(names = "--builtin-rules", paramLabel = "DIR", description = "the default knowledge base's rules (default: $BULWARK_HOME/knowledge-base/src/main/resources/rules)")
         Path builtinRules;
         @Option(names = "--builtin-data", paramLabel = "DIR", description = "the default knowledge base's data (default: $BULWARK_HOME/knowledge-base/src/main/resources/data)")
@@ -113,6 +119,18 @@ public final class ManagerCommand implements Runnable {
             props.put("server.address", bind);
             if (tokenFile != null) {
                 props.put("bulwark.enrollment-token-file", tokenFile.toAbsolutePath().toString());
+            }
+            if (syslog != null) {
+                int colon = syslog.lastIndexOf(':');
+                if (colon <= 0 || !syslog.substring(colon + 1).matches("\\d{1,5}")) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--syslog takes HOST:PORT, e.g. siem.example:6514");
+                }
+                props.put("bulwark.syslog.host", syslog.substring(0, colon));
+                props.put("bulwark.syslog.port", syslog.substring(colon + 1));
+                props.put("bulwark.syslog.tls", !syslogPlain);
+                if (syslogCa != null) {
+                    props.put("bulwark.syslog.ca-file", syslogCa.toAbsolutePath().toString());
+                }
             }
             String home = System.getenv("BULWARK_HOME");
             Path rules = builtinRules != null ? builtinRules : home == null ? null : Path.of(home, "knowledge-base/src/main/resources/rules");
@@ -133,6 +151,64 @@ public final class ManagerCommand implements Runnable {
             CountDownLatch closed = new CountDownLatch(1);
             ctx.addApplicationListener((org.springframework.context.ApplicationListener<org.springframework.context.event.ContextClosedEvent>) e -> closed.countDown());
             closed.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "bench-ingest", mixinStandardHelpOptions = true,
+            description = {"Benchmark: sustained event ingestion through the agent protocol with many agents heartbeating,",
+                    "beside the database's own batch-insert rate on the same table (figures only; see docs/benchmarks.md).",
+                    "Runs a manager of its own on a free loopback port: H2 in a temporary folder, or PostgreSQL (--postgresql: BULWARK_DB_URL...; its tables are used as they are)."})
+    static final class BenchIngest implements Callable<Integer> {
+        @CommandLine.Mixin
+        Database db;
+        @Option(names = "--agents", defaultValue = "1000", description = "enrolled agents heartbeating (default: ${DEFAULT-VALUE})")
+        int agents;
+        @Option(names = "--senders", defaultValue = "4", description = "threads sending event batches (default: ${DEFAULT-VALUE})")
+        int senders;
+        @Option(names = "--batch", defaultValue = "1000", description = "events per batch (the agent sends up to 1,000) (default: ${DEFAULT-VALUE})")
+        int batch;
+        @Option(names = "--seconds", defaultValue = "60", description = "how long to send (default: ${DEFAULT-VALUE})")
+        int seconds;
+        @Option(names = "--heartbeat-seconds", defaultValue = "30", description = "each agent's heartbeat interval (default: ${DEFAULT-VALUE})")
+        int heartbeatSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path work = Files.createTempDirectory("bulwark-bench-ingest");
+            Path dir = work.resolve("manager");
+            new KnowledgeBasePublisher(dir, Clock.systemUTC()).createKey();
+            Map<String, Object> props = db.properties(dir);
+            props.put("server.port", 0);
+            props.put("logging.level.root", "WARN");
+            props.put("bulwark.heartbeat.seconds", Math.max(heartbeatSeconds, 30));
+            try (ConfigurableApplicationContext ctx = new SpringApplication(ManagerApplication.class).run(asArguments(props))) {
+                int port = ((org.springframework.boot.web.server.context.WebServerApplicationContext) ctx).getWebServer().getPort();
+                dev.bulwark.manager.bench.IngestBenchmark.run(ctx, java.net.URI.create("http://127.0.0.1:" + port),
+                        db.postgresql ? "PostgreSQL" : "H2", work, agents, senders, batch, seconds, heartbeatSeconds, System.out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "events-count", mixinStandardHelpOptions = true,
+            description = "Print how many events a running manager has stored (GET /api/events/count with an API key).")
+    static final class EventsCount implements Callable<Integer> {
+        @Option(names = "--url", required = true, description = "the manager, e.g. http://127.0.0.1:8480")
+        java.net.URI url;
+        @Option(names = "--api-key-file", required = true, paramLabel = "FILE", description = "file holding an API key")
+        Path keyFile;
+
+        @Override
+        public Integer call() throws Exception {
+            var req = java.net.http.HttpRequest.newBuilder(url.resolve("/api/events/count"))
+                    .header("X-Bulwark-Api-Key", Files.readString(keyFile).trim()).GET().build();
+            var resp = java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() != 200) {
+                System.err.println("manager answered " + resp.statusCode() + ": " + resp.body());
+                return 4;
+            }
+            System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().readTree(resp.body()).get("count").asLong());
             return 0;
         }
     }

@@ -418,6 +418,19 @@ public final class EventSpool implements EventSink {
      */
     public synchronized List<SpooledEvent> pending(int maxEvents, long maxBytes) throws IOException {
         List<SpooledEvent> out = new ArrayList<>();
+        for (String line : pendingLines(maxEvents, maxBytes)) {
+            JsonNode n = JSON.readTree(line);
+            out.add(new SpooledEvent(n.path("seq").asLong(), n.path("time").asText(), n.path("severity").asText(), (ObjectNode) n.get("event")));
+        }
+        return out;
+    }
+
+    /**
+     * The same events as {@link #pending}, as the stored JSON lines: each already has the shape of a
+     * protocol {@code SpooledEvent}, so the uplink sends them without parsing them again.
+     */
+    public synchronized List<String> pendingLines(int maxEvents, long maxBytes) throws IOException {
+        List<String> out = new ArrayList<>();
         if (committed <= acked || segments.isEmpty()) {
             return out;
         }
@@ -438,8 +451,7 @@ public final class EventSpool implements EventSink {
                 BufferedReader r = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     long lineBytes = line.getBytes(StandardCharsets.UTF_8).length + 1L;
-                    JsonNode n = JSON.readTree(line);
-                    long seq = n.path("seq").asLong();
+                    long seq = seqOf(line);
                     if (seq > committed) {
                         return out;
                     }
@@ -447,7 +459,7 @@ public final class EventSpool implements EventSink {
                         if (!out.isEmpty() && (out.size() >= maxEvents || bytes + lineBytes > maxBytes)) {
                             return out;
                         }
-                        out.add(new SpooledEvent(seq, n.path("time").asText(), n.path("severity").asText(), (ObjectNode) n.get("event")));
+                        out.add(line);
                         bytes += lineBytes;
                         cursorSegment = seg;
                         cursorSeq = seq;
@@ -465,6 +477,21 @@ public final class EventSpool implements EventSink {
             }
         }
         return out;
+    }
+
+    /** A line's number: read from its {@code {"seq":N,} prefix, which this spool always writes first. */
+    public static long seqOf(String line) throws IOException {
+        if (line.startsWith("{\"seq\":")) {
+            long n = 0;
+            int i = 7;
+            for (; i < line.length() && Character.isDigit(line.charAt(i)); i++) {
+                n = n * 10 + (line.charAt(i) - '0');
+            }
+            if (i > 7 && i < line.length() && line.charAt(i) == ',') {
+                return n;
+            }
+        }
+        return JSON.readTree(line).path("seq").asLong();
     }
 
     private long keyOf(Path seg) {

@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 /** HTTP calls to the manager; after enrolment every call is signed with the agent's key ({@link RequestSignature}). */
 public final class ManagerClient {
@@ -73,6 +74,20 @@ public final class ManagerClient {
 
     public HeartbeatResponse heartbeat(Heartbeat hb) throws IOException {
         return JSON.treeToValue(signed("POST", "/api/agent/heartbeat", JSON.writeValueAsBytes(hb)), HeartbeatResponse.class);
+    }
+
+    /**
+     * Sends spooled lines as they are (each already a protocol {@code SpooledEvent} in JSON), so the
+     * agent does not parse and print again what it wrote: the body is assembled around them.
+     */
+    public EventAck sendEventLines(String stream, List<String> lines) throws IOException {
+        StringBuilder sb = new StringBuilder(lines.stream().mapToInt(String::length).sum() + lines.size() + 64);
+        sb.append("{\"stream\":").append(JSON.writeValueAsString(stream)).append(",\"events\":[");
+        for (int i = 0; i < lines.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(lines.get(i));
+        }
+        sb.append("]}");
+        return JSON.treeToValue(signed("POST", "/api/agent/events", sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)), EventAck.class);
     }
 
     public EventAck sendEvents(EventBatch batch) throws IOException {

@@ -1,10 +1,8 @@
 package dev.bulwark.agent.uplink;
 
 import dev.bulwark.agent.protocol.Messages.EventAck;
-import dev.bulwark.agent.protocol.Messages.EventBatch;
 import dev.bulwark.agent.protocol.Messages.Heartbeat;
 import dev.bulwark.agent.protocol.Messages.HeartbeatResponse;
-import dev.bulwark.agent.protocol.Messages.SpooledEvent;
 import dev.bulwark.agent.protocol.ProtocolLimits;
 import dev.bulwark.agent.spool.EventSpool;
 import java.io.IOException;
@@ -46,12 +44,12 @@ public final class Uplink {
     public int drainOnce() throws IOException {
         int acked = 0;
         for (Map.Entry<String, EventSpool> e : spools.entrySet()) {
-            List<SpooledEvent> batch = e.getValue().pending(1_000, ProtocolLimits.MAX_BODY_BYTES / 2);
+            List<String> batch = e.getValue().pendingLines(1_000, ProtocolLimits.MAX_BODY_BYTES / 2);
             if (batch.isEmpty()) {
                 continue;
             }
-            EventAck ack = client.sendEvents(new EventBatch(e.getKey(), batch));
-            long last = batch.getLast().seq();
+            EventAck ack = client.sendEventLines(e.getKey(), batch);
+            long last = EventSpool.seqOf(batch.getLast());
             if (ack.ackedThrough() < last) {
                 throw new ManagerException(200, "short-ack", "the manager acknowledged " + e.getKey() + " only through "
                         + ack.ackedThrough() + " of " + last + "; will resend the rest");

@@ -189,7 +189,8 @@ public final class CatalogCsv {
         return cell.isEmpty() ? List.of() : List.of(cell.split("\n", -1));
     }
 
-    static String defang(String cell) {
+    /** A cell a spreadsheet would run as a formula, defused with a leading apostrophe (shared by every CSV export). */
+    public static String defang(String cell) {
         if (cell == null) {
             return "";
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.agent.protocol.Messages.EnrollRequest;
 import dev.bulwark.agent.protocol.Messages.EnrollResponse;
-import dev.bulwark.agent.protocol.Messages.EventBatch;
 import dev.bulwark.agent.protocol.Messages.Heartbeat;
 import dev.bulwark.agent.protocol.SignedPolicy;
 import dev.bulwark.agent.protocol.SignedPolicy.EffectivePolicy;
@@ -96,7 +95,7 @@ public class AgentProtocolController {
 
     @PostMapping("/events")
     public ResponseEntity<String> events(@AuthenticationPrincipal AgentPrincipal agent, HttpServletRequest request) {
-        return json(events.ingest(agent.agentId(), parse(BodyLimit.signedBody(request), EventBatch.class)));
+        return json(events.ingest(agent.agentId(), BodyLimit.signedBody(request)));
     }
 
     static <T> T parse(byte[] body, Class<T> type) {
@@ -104,19 +103,10 @@ public class AgentProtocolController {
             return JSON.readValue(body, type);
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
             String field = e.getPath().isEmpty() ? null : e.getPathReference().replaceAll("^[^\\[]*\\[\"?", "").replaceAll("\"?\\]$", "");
-            throw ApiException.badRequest("bad-message", field, "not a valid " + type.getSimpleName() + ": " + firstLine(e.getOriginalMessage()));
+            throw ApiException.badRequest("bad-message", field, "not a valid " + type.getSimpleName() + ": " + ApiException.firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw ApiException.badRequest("bad-json", null, "the body is not valid JSON: " + firstLine(e.getMessage()));
+            throw ApiException.badRequest("bad-json", null, "the body is not valid JSON: " + ApiException.firstLine(e.getMessage()));
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        String t = nl < 0 ? s : s.substring(0, nl);
-        return t.length() > 300 ? t.substring(0, 300) : t;
     }
 
     private static ResponseEntity<String> json(Object o) {

@@ -17,6 +17,16 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, code, field, message);
     }
 
+    /** The first line of a library's message, at most 300 characters: enough to say what is wrong, never a dump. */
+    public static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        String t = nl < 0 ? s : s.substring(0, nl);
+        return t.length() > 300 ? t.substring(0, 300) : t;
+    }
+
     public int status() {
         return status;
     }

@@ -26,7 +26,17 @@ public class EventController {
         return events.find(new EventStore.Query(agent, module, rule, severity, instant("from", from), instant("to", to), text, limit, before));
     }
 
-    private static Instant instant(String name, String value) {
+    /** How many events the same filters match (for dashboards and scripts). */
+    @GetMapping("/api/events/count")
+    public java.util.Map<String, Long> count(@RequestParam(required = false) String agent, @RequestParam(required = false) String module,
+                                             @RequestParam(required = false) String rule, @RequestParam(required = false) String severity,
+                                             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                                             @RequestParam(required = false) String text) {
+        return java.util.Map.of("count", events.count(new EventStore.Query(agent, module, rule, severity, instant("from", from), instant("to", to), text, 1, 0)));
+    }
+
+    /** An optional ISO-8601 instant parameter, refused with its name when malformed. */
+    public static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

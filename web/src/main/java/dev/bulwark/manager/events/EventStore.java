@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.protocol.Messages.EventAck;
-import dev.bulwark.agent.protocol.Messages.EventBatch;
-import dev.bulwark.agent.protocol.Messages.SpooledEvent;
 import dev.bulwark.agent.protocol.ProtocolLimits;
 import dev.bulwark.manager.api.ApiException;
 import java.sql.Timestamp;
@@ -18,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -31,7 +30,6 @@ public class EventStore {
     /** the web layer's Jackson (3), so stored events render as JSON objects in API answers */
     private static final tools.jackson.databind.json.JsonMapper OUT = tools.jackson.databind.json.JsonMapper.builder().build();
     private static final Pattern STREAM = Pattern.compile("[a-z][a-z0-9-]{0,31}");
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:/-]{1,100}");
     private static final List<String> SEVERITIES = List.of("info", "low", "medium", "high", "critical");
     private static final String INSERT = "insert into agent_event (agent_id, stream, seq, event_time, received_at, kind, module, rule_id, severity, summary, body)"
             + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
@@ -39,11 +37,16 @@ public class EventStore {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Duration retention;
+    private final ApplicationEventPublisher publisher;
+    private final boolean announce;
 
-    public EventStore(JdbcTemplate jdbc, Clock clock, @Value("${bulwark.events.retention:90d}") Duration retention) {
+    public EventStore(JdbcTemplate jdbc, Clock clock, @Value("${bulwark.events.retention:90d}") Duration retention,
+                      ApplicationEventPublisher publisher, @Value("${bulwark.syslog.host:}") String syslogHost) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.retention = retention;
+        this.publisher = publisher;
+        this.announce = !syslogHost.isBlank(); // only forwarding listens; without it nothing is built
     }
 
     /**
@@ -51,14 +54,12 @@ public class EventStore {
      * is stored), then inserts in one transaction; events the manager already has are counted, not stored again.
      */
     @Transactional
-    public EventAck ingest(String agentId, EventBatch batch) {
-        if (batch == null || batch.events() == null) {
-            throw ApiException.badRequest("bad-batch", "events", "a batch needs an events array");
-        }
+    public EventAck ingest(String agentId, byte[] body) {
+        EventBatchReader.Batch batch = EventBatchReader.read(JSON, body);
         if (batch.stream() == null || !STREAM.matcher(batch.stream()).matches() || batch.stream().equals("manager")) {
             throw ApiException.badRequest("bad-stream", "stream", "stream must be 1-32 lower-case letters, digits or '-' (and not 'manager')");
         }
-        List<SpooledEvent> events = batch.events();
+        List<EventBatchReader.Incoming> events = batch.events();
         if (events.size() > ProtocolLimits.MAX_BATCH_EVENTS) {
             throw new ApiException(413, "batch-too-large", "events", "at most " + ProtocolLimits.MAX_BATCH_EVENTS + " events per batch; split it");
         }
@@ -66,7 +67,7 @@ public class EventStore {
         List<Object[]> rows = new ArrayList<>(events.size());
         long prev = 0;
         for (int i = 0; i < events.size(); i++) {
-            SpooledEvent e = events.get(i);
+            EventBatchReader.Incoming e = events.get(i);
             String where = "events[" + i + "]";
             if (e == null || e.seq() <= 0 || e.seq() <= prev) {
                 throw ApiException.badRequest("bad-seq", where + ".seq", "sequence numbers must be positive and increasing within a batch");
@@ -83,36 +84,72 @@ public class EventStore {
             if (rank < 0) {
                 throw ApiException.badRequest("bad-severity", where + ".severity", "severity must be one of " + SEVERITIES);
             }
-            ObjectNode body = e.event();
-            if (body == null) {
+            ObjectNode event = e.event();
+            if (event == null) {
                 throw ApiException.badRequest("bad-event", where + ".event", "the event object is missing");
             }
-            String text = body.toString();
+            String text = e.eventText();
             if (text.length() > ProtocolLimits.MAX_EVENT_BYTES) {
                 throw new ApiException(413, "event-too-large", where + ".event", "an event has at most " + ProtocolLimits.MAX_EVENT_BYTES + " bytes of JSON");
             }
-            String ruleId = body.path("ruleId").isTextual() ? body.get("ruleId").asText() : null;
-            if (ruleId != null && !TOKEN.matcher(ruleId).matches()) {
+            String ruleId = event.path("ruleId").isTextual() ? event.get("ruleId").asText() : null;
+            if (ruleId != null && !isRuleId(ruleId)) {
                 throw ApiException.badRequest("bad-rule-id", where + ".event.ruleId", "a rule id is 1-100 letters, digits and ._:/-");
             }
-            String kind = token(body.path("kind").asText("event"), 32);
-            String module = token(body.path("module").asText("agent"), 32);
-            String summary = summary(body);
+            String kind = token(event.path("kind").asText("event"), 32);
+            String module = token(event.path("module").asText("agent"), 32);
+            String summary = summary(event);
             rows.add(new Object[] {agentId, batch.stream(), e.seq(), Timestamp.from(time), received, kind, module, ruleId, rank, summary, text});
         }
         int stored = 0;
         if (!rows.isEmpty()) {
-            for (int c : jdbc.batchUpdate(INSERT, rows)) {
-                stored += c > 0 ? 1 : 0;
+            int[] counts = jdbc.batchUpdate(INSERT, rows);
+            List<StoredEvent> fresh = announce ? new ArrayList<>() : null;
+            String hostname = announce ? jdbc.queryForObject("select hostname from agent where id = ?", String.class, agentId) : null;
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) {
+                    stored++;
+                    if (fresh != null) {
+                        Object[] r = rows.get(i);
+                        fresh.add(new StoredEvent(0, agentId, hostname, batch.stream(), (Long) r[2], ((Timestamp) r[3]).toInstant(),
+                                received.toInstant(), (String) r[5], (String) r[6], (String) r[7], SEVERITIES.get((Integer) r[8]), (String) r[9], null));
+                    }
+                }
+            }
+            if (fresh != null && !fresh.isEmpty()) {
+                publisher.publishEvent(new EventsStored(fresh));
             }
         }
         long through = events.isEmpty() ? 0 : events.getLast().seq();
         return new EventAck(through, stored, rows.size() - stored);
     }
 
-    private static String token(String s, int max) {
-        String t = s == null ? "" : s.replaceAll("[^A-Za-z0-9._-]", "_");
-        return t.length() > max ? t.substring(0, max) : (t.isEmpty() ? "_" : t);
+    /** 1-100 of letters, digits and {@code ._:/-} (a loop: this runs for every event). */
+    static boolean isRuleId(String s) {
+        if (s.isEmpty() || s.length() > 100) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':' || c == '/' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Letters, digits and {@code ._-}, others replaced by '_', cut to {@code max}. */
+    static String token(String s, int max) {
+        if (s == null || s.isEmpty()) {
+            return "_";
+        }
+        int n = Math.min(s.length(), max);
+        char[] out = new char[n];
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            out[i] = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' ? c : '_';
+        }
+        return new String(out);
     }
 
     private static String summary(JsonNode body) {
@@ -120,8 +157,13 @@ public class EventStore {
         if (s.isEmpty()) {
             s = body.path("reason").asText("");
         }
-        s = s.replaceAll("\\p{Cntrl}", " ");
-        return s.length() > ProtocolLimits.MAX_SUMMARY_CHARS ? s.substring(0, ProtocolLimits.MAX_SUMMARY_CHARS) : s;
+        int n = Math.min(s.length(), ProtocolLimits.MAX_SUMMARY_CHARS);
+        char[] out = new char[n];
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            out[i] = Character.isISOControl(c) ? ' ' : c;
+        }
+        return new String(out);
     }
 
     /** An event the manager itself raises about an agent (a missed heartbeat, say), in the agent's {@code manager} stream. */
@@ -143,10 +185,9 @@ public class EventStore {
                         int limit, long beforeId) {
     }
 
-    public List<StoredEvent> find(Query q) {
-        StringBuilder sql = new StringBuilder("select e.id, e.agent_id, a.hostname, e.stream, e.seq, e.event_time, e.received_at, e.kind, e.module,"
-                + " e.rule_id, e.severity, e.summary, e.body from agent_event e join agent a on a.id = e.agent_id where 1 = 1");
-        List<Object> args = new ArrayList<>();
+    /** The where clause of a query and its arguments (shared by {@link #find} and {@link #count}). */
+    private static String where(Query q, List<Object> args) {
+        StringBuilder sql = new StringBuilder(" where 1 = 1");
         if (q.agentId() != null) {
             sql.append(" and e.agent_id = ?");
             args.add(q.agentId());
@@ -186,6 +227,21 @@ public class EventStore {
             sql.append(" and e.id < ?");
             args.add(q.beforeId());
         }
+        return sql.toString();
+    }
+
+    public long count(Query q) {
+        List<Object> args = new ArrayList<>();
+        String w = where(q, args);
+        Long n = jdbc.queryForObject("select count(*) from agent_event e" + w, Long.class, args.toArray());
+        return n == null ? 0 : n;
+    }
+
+    public List<StoredEvent> find(Query q) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select e.id, e.agent_id, a.hostname, e.stream, e.seq, e.event_time, e.received_at, e.kind, e.module,"
+                + " e.rule_id, e.severity, e.summary, e.body from agent_event e join agent a on a.id = e.agent_id");
+        sql.append(where(q, args));
         sql.append(" order by e.id desc limit ?");
         args.add(Math.max(1, Math.min(q.limit(), 1000)));
         return jdbc.query(sql.toString(), (rs, n) -> {

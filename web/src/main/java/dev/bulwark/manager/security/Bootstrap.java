@@ -2,6 +2,7 @@ package dev.bulwark.manager.security;
 
 import dev.bulwark.manager.agents.Enrollment;
 import dev.bulwark.manager.audit.AuditLog;
+import dev.bulwark.manager.knowledgebases.KnowledgeBases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * First start: creates the {@code admin} user with a random password and a first admin API key,
  * each written once to a 0600 file in the data folder (and never stored in clear anywhere else).
+ * With built-in rules configured and nothing published yet, publishes the default knowledge base.
  * With {@code bulwark.enrollment-token-file}, also issues a one-hour enrolment token into that file
  * for the local agent.
  */
@@ -38,10 +40,13 @@ public class Bootstrap implements ApplicationRunner {
     private final Clock clock;
     private final Path dataDir;
     private final String tokenFile;
+    private final KnowledgeBases knowledgeBases;
+    private final boolean publishDefault;
 
     public Bootstrap(AppUserRepository users, ApiKeyRepository keys, PasswordEncoder encoder, AuditLog audit, Enrollment enrollment,
                      TransactionTemplate tx, Clock clock, @Value("${bulwark.data-dir}") Path dataDir,
-                     @Value("${bulwark.enrollment-token-file:}") String tokenFile) {
+                     @Value("${bulwark.enrollment-token-file:}") String tokenFile, KnowledgeBases knowledgeBases,
+                     @Value("${bulwark.rules.builtin:}") String builtinRules) {
         this.users = users;
         this.keys = keys;
         this.encoder = encoder;
@@ -51,6 +56,8 @@ public class Bootstrap implements ApplicationRunner {
         this.clock = clock;
         this.dataDir = dataDir;
         this.tokenFile = tokenFile;
+        this.knowledgeBases = knowledgeBases;
+        this.publishDefault = !builtinRules.isBlank();
     }
 
     @Override
@@ -68,6 +75,10 @@ public class Bootstrap implements ApplicationRunner {
             writeSecret(dataDir.resolve("initial-admin-api-key"), apiKey);
             LOG.info("first start: user 'admin' created; its password is in {} and an admin API key in {} (read them, then delete the files)",
                     dataDir.resolve("initial-admin-password"), dataDir.resolve("initial-admin-api-key"));
+        }
+        if (publishDefault && knowledgeBases.latest().isEmpty()) {
+            var kb = knowledgeBases.publish("bootstrap");
+            LOG.info("first start: published the default knowledge base as version {} ({} rules)", kb.version(), kb.ruleCount());
         }
         if (!tokenFile.isBlank()) {
             Enrollment.IssuedToken t = enrollment.issue("bootstrap", "local agent", Duration.ofHours(1));

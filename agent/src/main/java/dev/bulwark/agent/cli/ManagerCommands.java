@@ -10,6 +10,8 @@ import dev.bulwark.agent.uplink.AgentIdentity;
 import dev.bulwark.agent.uplink.ManagerClient;
 import dev.bulwark.agent.uplink.ManagerException;
 import dev.bulwark.agent.uplink.ManagedState;
+import dev.bulwark.agent.protocol.Messages;
+import dev.bulwark.agent.recommendation.RecommendationScan;
 import dev.bulwark.agent.uplink.Uplink;
 import dev.bulwark.agent.protocol.PolicySettings;
 import dev.bulwark.agent.protocol.SignedPolicy;
@@ -128,6 +130,11 @@ final class ManagerCommands {
                     public void knowledgeBaseChanged(LoadedKnowledgeBase kb) {
                         reconfigure = true;
                     }
+
+                    @Override
+                    public ManagedState.Outcome execute(Messages.Command c) {
+                        return carryOut(c, store, agentSpool);
+                    }
                 });
                 Uplink[] holder = new Uplink[1];
                 Uplink uplink = new Uplink(new ManagerClient(id, clock), spools, () -> new Heartbeat(stop.get() ? "stopping" : "running",
@@ -171,6 +178,34 @@ final class ManagerCommands {
                 }
             }
             return ExitCodes.OK;
+        }
+
+        /** The commands this agent carries out today; the others are answered 'unsupported' with the way to do them by hand. */
+        static ManagedState.Outcome carryOut(Messages.Command c, AgentStateStore store, EventSpool agentSpool) {
+            switch (c.kind()) {
+                case "recommendation-scan" -> {
+                    try {
+                        LoadedKnowledgeBase kb = store.loadCurrent().orElse(null);
+                        if (kb == null) {
+                            return new ManagedState.Outcome("failed", "no knowledge base installed yet");
+                        }
+                        List<com.fasterxml.jackson.databind.node.ObjectNode> results = RecommendationScan.run(kb, Path.of("/"));
+                        agentSpool.appendCommitted(results);
+                        long assignments = results.stream().filter(r -> r.path("kind").asText().equals("assignment")).count();
+                        return new ManagedState.Outcome("done", "inventory evaluated: " + assignments + " rule assignments, "
+                                + (results.size() - assignments) + " findings (sent as events)");
+                    } catch (Exception e) {
+                        return new ManagedState.Outcome("failed", "recommendation scan failed: " + e.getMessage());
+                    }
+                }
+                case "rebuild-baseline" -> {
+                    return new ManagedState.Outcome("unsupported", "integrity monitoring does not run under 'bulwark-agent run' yet;"
+                            + " rebuild on the host with 'bulwark-agent fim baseline --policy'");
+                }
+                default -> {
+                    return new ManagedState.Outcome("unsupported", "'" + c.kind() + "' belongs to a module this agent does not run yet");
+                }
+            }
         }
 
         private static long runningVersion(AgentStateStore store) {

@@ -2,6 +2,7 @@ package dev.bulwark.agent.uplink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.protocol.Messages.Command;
 import dev.bulwark.agent.protocol.Messages.HeartbeatResponse;
 import dev.bulwark.agent.protocol.SignedPolicy;
 import dev.bulwark.agent.protocol.SignedPolicy.EffectivePolicy;
@@ -28,11 +29,20 @@ import java.util.Set;
  */
 public final class ManagedState {
 
-    /** Told when something the modules depend on changed. */
+    /** Told when something the modules depend on changed, and asked to carry out commands. */
     public interface Listener {
         void policyChanged(EffectivePolicy policy);
 
         void knowledgeBaseChanged(LoadedKnowledgeBase kb);
+
+        /** Carries out a command from the manager; the outcome goes back to it. */
+        default Outcome execute(Command command) {
+            return new Outcome("unsupported", "this agent does not carry out '" + command.kind() + "'");
+        }
+    }
+
+    /** How a command ended: {@code done}, {@code failed} or {@code unsupported}. */
+    public record Outcome(String outcome, String message) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,8 +88,21 @@ public final class ManagedState {
         return policy == null ? 0 : policy.revision();
     }
 
-    /** Fetches what the heartbeat answer says is newer. */
+    /** Fetches what the heartbeat answer says is newer, then carries out its commands and reports each. */
     public void sync(HeartbeatResponse r, ManagerClient client) throws IOException {
+        syncPolicyAndBundle(r, client);
+        for (Command c : r.commands() == null ? List.<Command>of() : r.commands()) {
+            Outcome o;
+            try {
+                o = listener.execute(c);
+            } catch (RuntimeException e) {
+                o = new Outcome("failed", c.kind() + " failed: " + e);
+            }
+            client.reportCommand(c.id(), o.outcome(), o.message());
+        }
+    }
+
+    private void syncPolicyAndBundle(HeartbeatResponse r, ManagerClient client) throws IOException {
         if (r.policyRevision() > 0 && r.policyRevision() != policyRevision() && r.policyRevision() != refusedPolicyRevision) {
             SignedPolicy.Envelope env = JSON.readValue(client.download("/api/agent/policy"), SignedPolicy.Envelope.class);
             try {

@@ -94,6 +94,12 @@ public final class ManagerClient {
         return JSON.treeToValue(signed("POST", "/api/agent/events", JSON.writeValueAsBytes(batch)), EventAck.class);
     }
 
+    /** Reports how a command ended: {@code done}, {@code failed} or {@code unsupported}, with a message. */
+    public void reportCommand(long id, String outcome, String message) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(java.util.Map.of("outcome", outcome, "message", message == null ? "" : message));
+        signed("POST", "/api/agent/commands/" + id + "/result", body);
+    }
+
     /** A signed GET returning the raw body (bundles, policies). */
     public byte[] download(String path) throws IOException {
         HttpRequest r = signedRequest("GET", path, new byte[0]).GET().build();

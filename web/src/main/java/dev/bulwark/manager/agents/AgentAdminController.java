@@ -16,10 +16,27 @@ import org.springframework.web.bind.annotation.RestController;
 public class AgentAdminController {
     private final AgentRepository agents;
     private final Enrollment enrollment;
+    private final AgentCommands commands;
 
-    public AgentAdminController(AgentRepository agents, Enrollment enrollment) {
+    public AgentAdminController(AgentRepository agents, Enrollment enrollment, AgentCommands commands) {
         this.agents = agents;
         this.enrollment = enrollment;
+        this.commands = commands;
+    }
+
+    public record NewCommand(String kind, java.util.Map<String, String> arguments) {
+    }
+
+    /** Queues a command for the agent's next heartbeat (scan-now, rebuild-baseline, recommendation-scan, approve). */
+    @PostMapping("/api/agents/{id}/commands")
+    @PreAuthorize("hasAnyRole('ADMIN', 'ANALYST')")
+    public AgentCommands.CommandView command(@PathVariable String id, @RequestBody NewCommand req, Principal who) {
+        return commands.queue(who.getName(), id, req.kind(), req.arguments());
+    }
+
+    @GetMapping("/api/agents/{id}/commands")
+    public List<AgentCommands.CommandView> commands(@PathVariable String id) {
+        return commands.forAgent(id);
     }
 
     public record AgentView(String id, String hostname, String keyId, String os, String agentVersion, Instant enrolledAt, boolean active,

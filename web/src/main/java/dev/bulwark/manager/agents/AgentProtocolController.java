@@ -47,10 +47,12 @@ public class AgentProtocolController {
     private final EventStore events;
     private final PolicyTree policies;
     private final KnowledgeBases knowledgeBases;
+    private final AgentCommands commands;
     private final Path bundleKey;
 
     public AgentProtocolController(Enrollment enrollment, Heartbeats heartbeats, EventStore events, PolicyTree policies,
-                                   KnowledgeBases knowledgeBases, @Value("${bulwark.data-dir}") Path dataDir) {
+                                   KnowledgeBases knowledgeBases, AgentCommands commands, @Value("${bulwark.data-dir}") Path dataDir) {
+        this.commands = commands;
         this.enrollment = enrollment;
         this.heartbeats = heartbeats;
         this.events = events;
@@ -75,7 +77,21 @@ public class AgentProtocolController {
         EffectivePolicy p = policies.effective(agent.agentId());
         long bundle = knowledgeBases.resolve(p.settings().get("knowledgeBase.version"));
         int interval = Integer.parseInt(p.settings().getOrDefault("heartbeat.seconds", Integer.toString(heartbeats.intervalSeconds())));
-        return json(heartbeats.record(agent.agentId(), hb, bundle, p.revision(), Math.min(interval, heartbeats.intervalSeconds())));
+        var answer = heartbeats.record(agent.agentId(), hb, bundle, p.revision(), Math.min(interval, heartbeats.intervalSeconds()));
+        return json(new dev.bulwark.agent.protocol.Messages.HeartbeatResponse(commands.deliver(agent.agentId()), answer.bundleVersion(),
+                answer.policyRevision(), answer.heartbeatSeconds()));
+    }
+
+    /** The agent reports how a command ended: {@code {"outcome": "done|failed|unsupported", "message": ...}}. */
+    @PostMapping("/commands/{id}/result")
+    public ResponseEntity<String> commandResult(@AuthenticationPrincipal AgentPrincipal agent, @PathVariable long id, HttpServletRequest request) {
+        CommandResult r = parse(BodyLimit.signedBody(request), CommandResult.class);
+        commands.finish(agent.agentId(), id, r.outcome(), r.message());
+        return json(java.util.Map.of("id", id, "outcome", r.outcome()));
+    }
+
+    /** An agent's report on a command. */
+    public record CommandResult(String outcome, String message) {
     }
 
     /** The agent's effective policy, signed with the manager's bundle-signing key (the agent checks it against its pinned key). */

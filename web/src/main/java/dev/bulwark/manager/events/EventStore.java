@@ -65,6 +65,7 @@ public class EventStore {
         }
         Timestamp received = Timestamp.from(clock.instant());
         List<Object[]> rows = new ArrayList<>(events.size());
+        java.util.Set<String> assigned = new java.util.TreeSet<>();
         long prev = 0;
         for (int i = 0; i < events.size(); i++) {
             EventBatchReader.Incoming e = events.get(i);
@@ -97,6 +98,13 @@ public class EventStore {
                 throw ApiException.badRequest("bad-rule-id", where + ".event.ruleId", "a rule id is 1-100 letters, digits and ._:/-");
             }
             String kind = token(event.path("kind").asText("event"), 32);
+            if (kind.equals("assignment") && event.path("assignRuleId").isTextual()) {
+                String assign = event.get("assignRuleId").asText();
+                if (!isRuleId(assign)) {
+                    throw ApiException.badRequest("bad-rule-id", where + ".event.assignRuleId", "a rule id is 1-100 letters, digits and ._:/-");
+                }
+                assigned.add(assign);
+            }
             String module = token(event.path("module").asText("agent"), 32);
             String summary = summary(event);
             rows.add(new Object[] {agentId, batch.stream(), e.seq(), Timestamp.from(time), received, kind, module, ruleId, rank, summary, text});
@@ -119,6 +127,9 @@ public class EventStore {
             if (fresh != null && !fresh.isEmpty()) {
                 publisher.publishEvent(new EventsStored(fresh));
             }
+        }
+        if (!assigned.isEmpty()) {
+            publisher.publishEvent(new AssignmentsReceived(agentId, assigned));
         }
         long through = events.isEmpty() ? 0 : events.getLast().seq();
         return new EventAck(through, stored, rows.size() - stored);

@@ -35,6 +35,7 @@ public class SecurityConfiguration {
                 .requestMatchers(HttpMethod.POST, "/api/agent/enroll").permitAll()
                 .requestMatchers("/api/agent/**").hasRole("AGENT")
                 .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                 .requestMatchers("/actuator/prometheus").hasAnyRole("ADMIN", "AUDITOR")
                 .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole(READERS)
                 .requestMatchers("/api/**").hasAnyRole("ADMIN", "RULE_AUTHOR", "ANALYST")

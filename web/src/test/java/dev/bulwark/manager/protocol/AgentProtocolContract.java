@@ -197,6 +197,49 @@ abstract class AgentProtocolContract {
     }
 
     @Test
+    void commandsReachTheAgentAndItsRecommendationsAssignRules() throws Exception {
+        ManagerClient agent = enrolled("cmd");
+        String id = agent.identity().agentId();
+        HttpResponse<String> queued = manager.call("POST", "/api/agents/" + id + "/commands", admin, "{\"kind\":\"recommendation-scan\"}");
+        assertEquals(200, queued.statusCode(), queued.body());
+        long commandId = JSON.readTree(queued.body()).get("id").asLong();
+        assertEquals(400, manager.call("POST", "/api/agents/" + id + "/commands", admin, "{\"kind\":\"rm -rf /\"}").statusCode());
+        var answer = agent.heartbeat(new Heartbeat("running", List.of(), 0, Map.of()));
+        assertEquals(List.of(commandId), answer.commands().stream().map(c -> c.id()).toList());
+        assertTrue(agent.heartbeat(new Heartbeat("running", List.of(), 0, Map.of())).commands().isEmpty(), "delivered once");
+        ManagerClient other = enrolled("other");
+        assertEquals("no-such-command", assertThrows(ManagerException.class, () -> other.reportCommand(commandId, "done", "not mine")).code());
+        agent.reportCommand(commandId, "done", "inventory evaluated");
+        JsonNode list = JSON.readTree(manager.call("GET", "/api/agents/" + id + "/commands", admin, null).body());
+        assertEquals("done", list.get(0).get("outcome").asText());
+
+        ObjectNode assignment = JSON.createObjectNode().put("kind", "assignment").put("ruleId", "RC-SSH-0001").put("module", "recommendation")
+                .put("assignRuleId", "LI-SSH-0003").put("reason", "an SSH server listens on this host");
+        agent.sendEvents(new EventBatch("agent", List.of(new SpooledEvent(1, Instant.now().toString(), "info", assignment))));
+        assertTrue(eventually(() -> {
+            try {
+                JsonNode eff = JSON.readTree(manager.call("GET", "/api/agents/" + id + "/effective-policy", admin, null).body());
+                return "on".equals(eff.at("/settings/rules.LI-SSH-0003").asText()) && "computer".equals(eff.at("/sources/rules.LI-SSH-0003").asText());
+            } catch (Exception e) {
+                return false;
+            }
+        }), "the assigned rule is switched on for this computer");
+        assertEquals(1, manager.jdbc().queryForObject("select count(*) from audit_entry where actor = 'recommendation-scan' and target = ?",
+                Long.class, "agent/" + id));
+    }
+
+    @Test
+    void theApiIsDescribedByOpenApi() throws Exception {
+        HttpResponse<String> docs = manager.call("GET", "/v3/api-docs", null, null);
+        assertEquals(200, docs.statusCode(), docs.body());
+        JsonNode paths = JSON.readTree(docs.body()).get("paths");
+        for (String p : List.of("/api/events", "/api/events/export", "/api/policies", "/api/knowledge-bases", "/api/audit/verify", "/api/agent/events")) {
+            assertTrue(paths.has(p), p + " is described");
+        }
+        assertEquals("X-Bulwark-Api-Key", JSON.readTree(docs.body()).at("/components/securitySchemes/apiKey/name").asText());
+    }
+
+    @Test
     void aSilentAgentRaisesAMissedHeartbeatEvent() throws Exception {
         ManagerClient quiet = enrolled("quiet");
         quiet.heartbeat(new Heartbeat("running", List.of(), 0, Map.of()));
@@ -337,6 +380,14 @@ abstract class AgentProtocolContract {
             assertTrue(third > second, "a rollback is a newer version");
             assertTrue(eventually(() -> agentView(id).path("bundleVersion").asLong() == third));
 
+            // a command is carried out by the agent process and its outcome reported
+            long cmd = JSON.readTree(manager.call("POST", "/api/agents/" + id + "/commands", admin, "{\"kind\":\"recommendation-scan\"}").body())
+                    .get("id").asLong();
+            long unsupported = JSON.readTree(manager.call("POST", "/api/agents/" + id + "/commands", admin, "{\"kind\":\"scan-now\"}").body())
+                    .get("id").asLong();
+            assertTrue(eventually(() -> "done".equals(commandOutcome(id, cmd))), "recommendation scan: " + commandOutcome(id, cmd));
+            assertTrue(eventually(() -> "unsupported".equals(commandOutcome(id, unsupported))), "a module the agent lacks says so");
+
             // a bundle signed by another key is refused by the agent, which keeps running the last good one
             long bad = third + 1;
             var otherKey = SigningKeys.generate();
@@ -354,6 +405,19 @@ abstract class AgentProtocolContract {
             agent.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
             agent.destroyForcibly();
         }
+    }
+
+    String commandOutcome(String agentId, long commandId) {
+        try {
+            for (JsonNode c : JSON.readTree(manager.call("GET", "/api/agents/" + agentId + "/commands", admin, null).body())) {
+                if (c.get("id").asLong() == commandId) {
+                    return c.path("outcome").asText("");
+                }
+            }
+        } catch (Exception e) {
+            return "";
+        }
+        return "";
     }
 
     static long storedPolicyRevision(Path file) {

@@ -35,6 +35,10 @@ public class AppUser {
         this.createdAt = createdAt;
     }
 
+    void changePassword(String hash) {
+        this.passwordHash = hash;
+    }
+
     public String username() {
         return username;
     }

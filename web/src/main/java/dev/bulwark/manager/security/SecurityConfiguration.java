@@ -5,6 +5,9 @@ import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -36,6 +39,9 @@ public class SecurityConfiguration {
                 .requestMatchers("/api/agent/**").hasRole("AGENT")
                 .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                 .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
+                .requestMatchers(HttpMethod.GET, "/api/session/csrf").permitAll()
+                .requestMatchers(HttpMethod.POST, "/api/session").permitAll()
+                .requestMatchers("/api/session", "/api/session/**").authenticated()
                 .requestMatchers("/actuator/prometheus").hasAnyRole("ADMIN", "AUDITOR")
                 .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole(READERS)
                 .requestMatchers("/api/**").hasAnyRole("ADMIN", "RULE_AUTHOR", "ANALYST")
@@ -43,7 +49,8 @@ public class SecurityConfiguration {
                 .anyRequest().denyAll());
         http.csrf(c -> c.ignoringRequestMatchers("/api/agent/**")
                 .ignoringRequestMatchers(r -> r.getHeader(ApiKeyFilter.HEADER) != null));
-        http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        // sessions only for people who sign in with a password (LoginController); API keys and agents stay stateless
+        http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED).sessionFixation(f -> f.changeSessionId()));
         http.httpBasic(b -> b.disable());
         http.formLogin(f -> f.disable());
         http.exceptionHandling(e -> e
@@ -52,6 +59,13 @@ public class SecurityConfiguration {
                 .accessDeniedHandler((req, resp, ex) -> AgentSignatureFilter.refuse(resp, 403, "forbidden",
                         "your role may not do this")));
         return http.build();
+    }
+
+    @Bean
+    AuthenticationManager authenticationManager(UserDetailsService users, PasswordEncoder encoder) {
+        DaoAuthenticationProvider p = new DaoAuthenticationProvider(users);
+        p.setPasswordEncoder(encoder);
+        return new ProviderManager(p);
     }
 
     @Bean

@@ -1,35 +1,37 @@
 package dev.bulwark.agent.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.linux.journald.JournalReader;
 import dev.bulwark.agent.loginspection.LogWatcher;
+import dev.bulwark.agent.protocol.Messages;
 import dev.bulwark.agent.protocol.Messages.EnrollResponse;
 import dev.bulwark.agent.protocol.Messages.Heartbeat;
+import dev.bulwark.agent.protocol.PolicySettings;
+import dev.bulwark.agent.protocol.SignedPolicy;
+import dev.bulwark.agent.recommendation.RecommendationScan;
 import dev.bulwark.agent.spool.EventSpool;
 import dev.bulwark.agent.store.AgentStateStore;
 import dev.bulwark.agent.store.LogPositionStore;
 import dev.bulwark.agent.uplink.AgentIdentity;
+import dev.bulwark.agent.uplink.ManagedState;
 import dev.bulwark.agent.uplink.ManagerClient;
 import dev.bulwark.agent.uplink.ManagerException;
-import dev.bulwark.agent.uplink.ManagedState;
-import dev.bulwark.agent.protocol.Messages;
-import dev.bulwark.agent.recommendation.RecommendationScan;
 import dev.bulwark.agent.uplink.Uplink;
-import dev.bulwark.agent.protocol.PolicySettings;
-import dev.bulwark.agent.protocol.SignedPolicy;
-import java.util.LinkedHashSet;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import dev.bulwark.engine.bundle.SigningKeys;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,20 +66,27 @@ final class ManagerCommands {
                 return ExitCodes.USAGE;
             }
             String t = token.startsWith("@") ? Files.readString(Path.of(token.substring(1))).trim() : token.trim();
-            if (force) {
-                ManagerClient.forgetIdentity(store.root());
-            }
+            Path retired = force ? ManagerClient.forgetIdentity(store.root()) : null;
             String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
+            EnrollResponse r;
             try {
-                EnrollResponse r = ManagerClient.enroll(store.root(), manager, t, host, "0.1.0");
-                var key = SigningKeys.parsePublic(r.bundleSigningKeyPem(), "the manager's enrolment answer");
-                store.pinKey(key, false);
-                System.out.printf("enrolled as agent %s with %s; bundle-signing key %s pinned%n", r.agentId(), manager, SigningKeys.keyId(key));
-                return ExitCodes.OK;
+                r = ManagerClient.enroll(store.root(), manager, t, host, "0.1.0");
             } catch (ManagerException e) {
+                if (retired != null) {
+                    ManagerClient.restoreIdentity(store.root(), retired); // a failed re-enrolment keeps the old identity
+                }
                 System.err.println(e.getMessage());
                 return ExitCodes.STATE_ERROR;
             }
+            var key = SigningKeys.parsePublic(r.bundleSigningKeyPem(), "the manager's enrolment answer");
+            try {
+                store.pinKey(key, false);
+            } catch (IOException e) {
+                System.err.printf("enrolled as agent %s, but %s%n", r.agentId(), e.getMessage().replace("pass --replace", "run 'bulwark-agent trust pin --replace KEY.pub'"));
+                return ExitCodes.STATE_ERROR;
+            }
+            System.out.printf("enrolled as agent %s with %s; bundle-signing key %s pinned%n", r.agentId(), manager, SigningKeys.keyId(key));
+            return ExitCodes.OK;
         }
     }
 
@@ -113,7 +122,32 @@ final class ManagerCommands {
             Clock clock = Clock.systemUTC();
             long deadline = forSeconds == null ? Long.MAX_VALUE : System.currentTimeMillis() + forSeconds * 1000;
             AtomicBoolean stop = new AtomicBoolean(false);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
+            AtomicBoolean signalled = new AtomicBoolean(false);
+            Thread main = Thread.currentThread();
+            Thread hook = new Thread(() -> {
+                signalled.set(true);
+                stop.set(true); // on SIGTERM: let the loop finish its poll, commit, send a last heartbeat and close the spools
+                try {
+                    main.join(15_000);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                return runManaged(store, id, clock, deadline, stop);
+            } finally {
+                if (!signalled.get()) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook); // a normal end: exit must not wait for this thread
+                    } catch (IllegalStateException ignored) {
+                        // shutting down already
+                    }
+                }
+            }
+        }
+
+        private int runManaged(AgentStateStore store, AgentIdentity id, Clock clock, long deadline, AtomicBoolean stop) throws Exception {
             List<String> modules = new CopyOnWriteArrayList<>();
             try (EventSpool logSpool = EventSpool.open(store.root().resolve("spool/logs"), spoolSize, clock);
                  EventSpool agentSpool = EventSpool.open(store.root().resolve("spool/agent"), Math.min(spoolSize, 16L << 20), clock)) {
@@ -173,7 +207,7 @@ final class ManagerCommands {
                 try {
                     uplink.heartbeat(); // a last status, so the manager sees the agent stop
                     uplink.drainOnce();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     System.err.println("final upload: " + e.getMessage() + " (kept in the spool)");
                 }
             }
@@ -189,7 +223,7 @@ final class ManagerCommands {
                         if (kb == null) {
                             return new ManagedState.Outcome("failed", "no knowledge base installed yet");
                         }
-                        List<com.fasterxml.jackson.databind.node.ObjectNode> results = RecommendationScan.run(kb, Path.of("/"));
+                        List<ObjectNode> results = RecommendationScan.run(kb, Path.of("/"));
                         agentSpool.appendCommitted(results);
                         long assignments = results.stream().filter(r -> r.path("kind").asText().equals("assignment")).count();
                         return new ManagedState.Outcome("done", "inventory evaluated: " + assignments + " rule assignments, "
@@ -211,7 +245,7 @@ final class ManagerCommands {
         private static long runningVersion(AgentStateStore store) {
             try {
                 return store.runningVersion();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return 0;
             }
         }
@@ -234,7 +268,7 @@ final class ManagerCommands {
             }
             boolean followJournal = journal || Boolean.parseBoolean(settings.get("loginspection.journal"));
             LogWatcher.JournalSource js = followJournal
-                    ? new LogWatcher.JournalSource(dev.bulwark.agent.linux.journald.JournalReader.sourceFor(null, null), false) : null;
+                    ? new LogWatcher.JournalSource(JournalReader.sourceFor(null, null), false) : null;
             modules.add("loginspection");
             System.err.printf("log inspection: %s%s with knowledge base %d%n", files, followJournal ? " and the journal" : "", kb.version());
             return new LogWatcher(kb, List.copyOf(files), js, new LogPositionStore(store.root()), spool, null);

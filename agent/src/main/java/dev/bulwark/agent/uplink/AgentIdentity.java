@@ -57,10 +57,22 @@ public record AgentIdentity(String agentId, URI manager, KeyPair keys) {
     }
 
     /** Moves an old identity aside (for {@code enroll --force}); the old agent record stays on the manager until deactivated. */
-    static void retire(Path state) throws IOException {
+    static Path retire(Path state) throws IOException {
+        Path d = dir(state);
+        if (!Files.exists(d)) {
+            return null;
+        }
+        Path to = state.resolve("identity.retired-" + System.currentTimeMillis());
+        Files.move(d, to);
+        return to;
+    }
+
+    static void restore(Path state, Path retired) throws IOException {
         Path d = dir(state);
         if (Files.exists(d)) {
-            Files.move(d, state.resolve("identity.retired-" + System.currentTimeMillis()));
+            // a half-made new identity (its key pair) goes aside too
+            Files.move(d, state.resolve("identity.failed-" + System.currentTimeMillis()));
         }
+        Files.move(retired, d);
     }
 }

@@ -60,7 +60,14 @@ public final class ManagedState {
         this.agentId = agentId;
         this.agentEvents = agentEvents;
         this.listener = listener;
-        this.policy = loadPolicy().orElse(null);
+        EffectivePolicy stored = null;
+        try {
+            stored = loadPolicy().orElse(null);
+        } catch (IOException e) {
+            // an edited or damaged file: run on defaults until the manager's next policy arrives
+            System.err.println("the stored policy " + policyFile() + " was refused (" + e.getMessage() + "); waiting for the manager's");
+        }
+        this.policy = stored;
     }
 
     private Path policyFile() {

@@ -67,9 +67,14 @@ public final class ManagerClient {
         return resp;
     }
 
-    /** Moves the current identity aside so that {@link #enroll} can make a new one. */
-    public static void forgetIdentity(Path state) throws IOException {
-        AgentIdentity.retire(state);
+    /** Moves the current identity aside so that {@link #enroll} can make a new one; returns where it went (null: there was none). */
+    public static Path forgetIdentity(Path state) throws IOException {
+        return AgentIdentity.retire(state);
+    }
+
+    /** Puts back an identity {@link #forgetIdentity} moved aside (a re-enrolment that failed). */
+    public static void restoreIdentity(Path state, Path retired) throws IOException {
+        AgentIdentity.restore(state, retired);
     }
 
     public HeartbeatResponse heartbeat(Heartbeat hb) throws IOException {

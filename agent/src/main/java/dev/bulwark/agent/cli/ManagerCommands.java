@@ -9,6 +9,7 @@ import dev.bulwark.agent.protocol.Messages.Heartbeat;
 import dev.bulwark.agent.protocol.PolicySettings;
 import dev.bulwark.agent.protocol.SignedPolicy;
 import dev.bulwark.agent.recommendation.RecommendationScan;
+import dev.bulwark.agent.report.RuleSwitchSink;
 import dev.bulwark.agent.spool.EventSpool;
 import dev.bulwark.agent.store.AgentStateStore;
 import dev.bulwark.agent.store.LogPositionStore;
@@ -270,8 +271,10 @@ final class ManagerCommands {
             LogWatcher.JournalSource js = followJournal
                     ? new LogWatcher.JournalSource(JournalReader.sourceFor(null, null), false) : null;
             modules.add("loginspection");
-            System.err.printf("log inspection: %s%s with knowledge base %d%n", files, followJournal ? " and the journal" : "", kb.version());
-            return new LogWatcher(kb, List.copyOf(files), js, new LogPositionStore(store.root()), spool, null);
+            Set<String> off = RuleSwitchSink.switchedOff(settings);
+            System.err.printf("log inspection: %s%s with knowledge base %d%s%n", files, followJournal ? " and the journal" : "", kb.version(),
+                    off.isEmpty() ? "" : ", rules switched off by policy: " + off);
+            return new LogWatcher(kb, List.copyOf(files), js, new LogPositionStore(store.root()), new RuleSwitchSink(spool, off), null);
         }
     }
 }

@@ -105,6 +105,20 @@ public final class ManagerClient {
         signed("POST", "/api/agent/commands/" + id + "/result", body);
     }
 
+    /** One reputation answer: {@code malicious}, {@code known-good} or {@code unknown}. */
+    public record Reputation(String sha256, String verdict, String name) {
+    }
+
+    /** Asks the manager's file-reputation service about up to 1,000 SHA-256 hashes (lower-case hex). */
+    public List<Reputation> reputation(List<String> sha256) throws IOException {
+        JsonNode n = signed("POST", "/api/agent/reputation", JSON.writeValueAsBytes(java.util.Map.of("sha256", sha256)));
+        List<Reputation> out = new java.util.ArrayList<>();
+        for (JsonNode r : n.path("results")) {
+            out.add(new Reputation(r.path("sha256").asText(), r.path("verdict").asText(), r.path("name").asText()));
+        }
+        return out;
+    }
+
     /** A signed GET returning the raw body (bundles, policies). */
     public byte[] download(String path) throws IOException {
         HttpRequest r = signedRequest("GET", path, new byte[0]).GET().build();

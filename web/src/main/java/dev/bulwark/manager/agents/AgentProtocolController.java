@@ -12,6 +12,7 @@ import dev.bulwark.engine.bundle.SigningKeys;
 import dev.bulwark.manager.api.ApiException;
 import dev.bulwark.manager.knowledgebases.KnowledgeBases;
 import dev.bulwark.manager.policies.PolicyTree;
+import dev.bulwark.manager.reputation.FileReputation;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import dev.bulwark.manager.events.EventStore;
@@ -48,11 +49,14 @@ public class AgentProtocolController {
     private final PolicyTree policies;
     private final KnowledgeBases knowledgeBases;
     private final AgentCommands commands;
+    private final FileReputation reputation;
     private final Path bundleKey;
 
     public AgentProtocolController(Enrollment enrollment, Heartbeats heartbeats, EventStore events, PolicyTree policies,
-                                   KnowledgeBases knowledgeBases, AgentCommands commands, @Value("${bulwark.data-dir}") Path dataDir) {
+                                   KnowledgeBases knowledgeBases, AgentCommands commands, FileReputation reputation,
+                                   @Value("${bulwark.data-dir}") Path dataDir) {
         this.commands = commands;
+        this.reputation = reputation;
         this.enrollment = enrollment;
         this.heartbeats = heartbeats;
         this.events = events;
@@ -88,6 +92,17 @@ public class AgentProtocolController {
         CommandResult r = parse(BodyLimit.signedBody(request), CommandResult.class);
         commands.finish(agent.agentId(), id, r.outcome(), r.message());
         return json(java.util.Map.of("id", id, "outcome", r.outcome()));
+    }
+
+    /** File-reputation lookups: {@code {"sha256": [...]}} (up to 1,000) answered in order. */
+    @PostMapping("/reputation")
+    public ResponseEntity<String> reputation(@AuthenticationPrincipal AgentPrincipal agent, HttpServletRequest request) {
+        ReputationQuery q = parse(BodyLimit.signedBody(request), ReputationQuery.class);
+        return json(java.util.Map.of("results", reputation.lookup(q.sha256())));
+    }
+
+    /** An agent's reputation question. */
+    public record ReputationQuery(java.util.List<String> sha256) {
     }
 
     /** An agent's report on a command. */

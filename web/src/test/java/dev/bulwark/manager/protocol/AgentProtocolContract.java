@@ -229,6 +229,34 @@ abstract class AgentProtocolContract {
     }
 
     @Test
+    void agentsAskTheManagersFileReputation() throws Exception {
+        String bad = "a".repeat(64);
+        String good = "b".repeat(64);
+        HttpResponse<String> imported = callCsv("/api/reputation?source=test-feed", admin,
+                "sha256,verdict,name\n" + bad + ",malicious,EICAR-like test\n" + good.toUpperCase() + ",known-good,coreutils ls\n");
+        assertEquals(200, imported.statusCode(), imported.body());
+        assertEquals(2, JSON.readTree(imported.body()).get("imported").asInt());
+        HttpResponse<String> refused = callCsv("/api/reputation", admin, bad + ",malicious,x\nnot-a-hash,malicious,y\n");
+        assertEquals(400, refused.statusCode());
+        assertEquals("line 2", JSON.readTree(refused.body()).get("field").asText(), "the bad line is named");
+        ManagerClient agent = enrolled("rep");
+        String unknown = "c".repeat(64);
+        var answers = agent.reputation(List.of(bad, good, unknown));
+        assertEquals(List.of("malicious", "known-good", "unknown"), answers.stream().map(ManagerClient.Reputation::verdict).toList());
+        assertEquals("EICAR-like test", answers.getFirst().name());
+        assertEquals("bad-hash", assertThrows(ManagerException.class, () -> agent.reputation(List.of("../../etc/passwd"))).code());
+        String analyst = JSON.readTree(manager.call("POST", "/api/api-keys", admin, "{\"label\":\"rep\",\"role\":\"analyst\"}").body()).get("key").asText();
+        assertEquals(403, callCsv("/api/reputation", analyst, bad + ",known-good,x\n").statusCode(), "only admins change reputation data");
+        assertEquals("malicious", JSON.readTree(manager.call("GET", "/api/reputation/" + bad, analyst, null).body()).get("verdict").asText());
+    }
+
+    HttpResponse<String> callCsv(String path, String key, String body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(manager.url().resolve(path)).header("Content-Type", "text/csv").header("X-Bulwark-Api-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theApiIsDescribedByOpenApi() throws Exception {
         HttpResponse<String> docs = manager.call("GET", "/v3/api-docs", null, null);
         assertEquals(200, docs.statusCode(), docs.body());

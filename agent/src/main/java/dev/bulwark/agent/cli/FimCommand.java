@@ -491,7 +491,7 @@ final class FimCommand implements Runnable {
             expected = (b, a) -> "baseline rebuilt for package " + onlyPackage;
         }
         IntegrityScan.Summary summary = runFilePass(scope.baseline(), old, plan, new IntegrityScan(plan, scope.threads, expected), update,
-                inScope, null, printer);
+                inScope, null, printer, printer::flush);
         printer.finish(summary, !compare ? "baseline of" : onlyPackage != null ? "baseline of package " + onlyPackage + ":" : "checked");
         if (!compare) {
             System.err.println("baseline written to " + scope.baseline());
@@ -507,16 +507,16 @@ final class FimCommand implements Runnable {
      */
     static IntegrityScan.Summary runFilePass(Path baseline, BaselineFile.Reader old, MonitorPlan plan, IntegrityScan scan, boolean update,
                                              Predicate<String> inScope, List<dev.bulwark.agent.integrity.TreeWalker.Start> starts,
-                                             Printer printer) throws IOException {
+                                             IntegrityScan.Listener listener, Runnable flush) throws IOException {
         MonitorPlan oldPlan = old == null ? null : old.plan();
         if (!update) {
-            IntegrityScan.Summary s = scan.run(old, oldPlan, null, inScope, starts, printer);
-            printer.flush();
+            IntegrityScan.Summary s = scan.run(old, oldPlan, null, inScope, starts, listener);
+            flush.run();
             return s;
         }
         try (BaselineFile.Writer out = new BaselineFile.Writer(baseline, plan.toJson())) {
-            IntegrityScan.Summary s = scan.run(old, oldPlan, out, inScope, starts, printer);
-            printer.flush();
+            IntegrityScan.Summary s = scan.run(old, oldPlan, out, inScope, starts, listener);
+            flush.run();
             if (old == null || s.changes() > 0 || s.warnings() > 0 || !oldPlan.toJson().equals(plan.toJson())) {
                 out.commit();
             }
@@ -678,7 +678,7 @@ final class FimCommand implements Runnable {
                         private long pass(Predicate<String> inScope, List<dev.bulwark.agent.integrity.TreeWalker.Start> starts) throws IOException {
                             boolean first = !Files.exists(scope.baseline());
                             try (BaselineFile.Reader old = first ? null : new BaselineFile.Reader(scope.baseline())) {
-                                IntegrityScan.Summary s = runFilePass(scope.baseline(), old, plan, scan, true, inScope, starts, printer);
+                                IntegrityScan.Summary s = runFilePass(scope.baseline(), old, plan, scan, true, inScope, starts, printer, printer::flush);
                                 if (first) {
                                     System.err.printf("baseline of %,d entries written to %s%n", s.entries(), scope.baseline());
                                 }

@@ -111,6 +111,7 @@ final class ManagerCommands {
 
         /** What the modules run with; replaced when the manager sends a new policy or knowledge base. */
         private volatile boolean reconfigure = true;
+        private volatile IntegrityModule integrity;
 
         @Override
         public Integer call() throws Exception {
@@ -151,9 +152,11 @@ final class ManagerCommands {
         private int runManaged(AgentStateStore store, AgentIdentity id, Clock clock, long deadline, AtomicBoolean stop) throws Exception {
             List<String> modules = new CopyOnWriteArrayList<>();
             try (EventSpool logSpool = EventSpool.open(store.root().resolve("spool/logs"), spoolSize, clock);
+                 EventSpool integritySpool = EventSpool.open(store.root().resolve("spool/integrity"), spoolSize, clock);
                  EventSpool agentSpool = EventSpool.open(store.root().resolve("spool/agent"), Math.min(spoolSize, 16L << 20), clock)) {
                 Map<String, EventSpool> spools = new LinkedHashMap<>();
                 spools.put("logs", logSpool);
+                spools.put("integrity", integritySpool);
                 spools.put("agent", agentSpool);
                 ManagedState managed = new ManagedState(store, id.agentId(), agentSpool, new ManagedState.Listener() {
                     @Override
@@ -168,7 +171,7 @@ final class ManagerCommands {
 
                     @Override
                     public ManagedState.Outcome execute(Messages.Command c) {
-                        return carryOut(c, store, agentSpool);
+                        return carryOut(c, store, agentSpool, integrity);
                     }
                 });
                 Uplink[] holder = new Uplink[1];
@@ -192,9 +195,16 @@ final class ManagerCommands {
                                 watcher.close();
                             }
                             watcher = logWatcher(store, managed, logSpool, modules);
+                            if (integrity != null) {
+                                integrity.close();
+                            }
+                            integrity = integrityModule(store, managed, integritySpool, modules);
                         }
                         if (watcher != null) {
                             watcher.pollOnce();
+                        }
+                        if (integrity != null) {
+                            integrity.pollOnce();
                         }
                         Thread.sleep(interval);
                     }
@@ -203,6 +213,9 @@ final class ManagerCommands {
                     up.join(5_000);
                     if (watcher != null) {
                         watcher.close();
+                    }
+                    if (integrity != null) {
+                        integrity.close();
                     }
                 }
                 try {
@@ -216,7 +229,7 @@ final class ManagerCommands {
         }
 
         /** The commands this agent carries out today; the others are answered 'unsupported' with the way to do them by hand. */
-        static ManagedState.Outcome carryOut(Messages.Command c, AgentStateStore store, EventSpool agentSpool) {
+        static ManagedState.Outcome carryOut(Messages.Command c, AgentStateStore store, EventSpool agentSpool, IntegrityModule integrity) {
             switch (c.kind()) {
                 case "recommendation-scan" -> {
                     try {
@@ -234,8 +247,14 @@ final class ManagerCommands {
                     }
                 }
                 case "rebuild-baseline" -> {
-                    return new ManagedState.Outcome("unsupported", "integrity monitoring does not run under 'bulwark-agent run' yet;"
-                            + " rebuild on the host with 'bulwark-agent fim baseline --policy'");
+                    if (integrity == null) {
+                        return new ManagedState.Outcome("failed", "integrity monitoring is off in this computer's policy (integrity.enabled)");
+                    }
+                    try {
+                        return new ManagedState.Outcome("done", integrity.rebuild());
+                    } catch (Exception e) {
+                        return new ManagedState.Outcome("failed", "rebuilding the baseline failed: " + e.getMessage());
+                    }
                 }
                 default -> {
                     return new ManagedState.Outcome("unsupported", "'" + c.kind() + "' belongs to a module this agent does not run yet");
@@ -249,6 +268,25 @@ final class ManagerCommands {
             } catch (IOException e) {
                 return 0;
             }
+        }
+
+        /** Integrity monitoring of the trees the policy names, with the installed knowledge base rating changes; null when off. */
+        private static IntegrityModule integrityModule(AgentStateStore store, ManagedState managed, EventSpool spool, List<String> modules)
+                throws Exception {
+            modules.remove("integrity");
+            Map<String, String> settings = managed.policy().map(SignedPolicy.EffectivePolicy::settings).orElse(PolicySettings.defaults());
+            LoadedKnowledgeBase kb = store.loadCurrent().orElse(null);
+            List<String> paths = PolicySettings.paths(settings.get("integrity.paths")).stream().filter(p -> Files.exists(Path.of(p))).toList();
+            boolean ruleDeclared = Boolean.parseBoolean(settings.getOrDefault("integrity.ruleDeclared", "true"));
+            if (!Boolean.parseBoolean(settings.get("integrity.enabled")) || kb == null || paths.isEmpty() && (!ruleDeclared || kb.monitorSpecs().isEmpty())) {
+                return null;
+            }
+            modules.add("integrity");
+            long minutes = Long.parseLong(settings.getOrDefault("integrity.intervalMinutes", "60"));
+            System.err.printf("integrity monitoring: %d rule-declared sets and %s every %d min with knowledge base %d%n",
+                    ruleDeclared ? kb.monitorSpecs().size() : 0, paths, minutes, kb.version());
+            return new IntegrityModule(store.root().resolve("fim"), paths, ruleDeclared, kb, new RuleSwitchSink(spool, RuleSwitchSink.switchedOff(settings)),
+                    java.time.Duration.ofMinutes(minutes));
         }
 
         /** Log inspection as the policy and the command line ask, with the installed knowledge base; null when off. */

@@ -28,13 +28,15 @@ public final class PolicySettings {
 
     static {
         for (String m : MODULES) {
-            boolean onByDefault = m.equals("loginspection");
+            boolean onByDefault = m.equals("loginspection") || m.equals("integrity");
             add(m + ".enabled", Kind.BOOLEAN, Boolean.toString(onByDefault), List.of(), "whether the " + m + " module runs");
             add(m + ".mode", Kind.CHOICE, "detect", List.of("detect", "prevent"), "detect reports only; prevent also enforces (blocks, quarantines)");
         }
         add("loginspection.files", Kind.PATHS, "/var/log/auth.log,/var/log/syslog", List.of(), "log files to follow, comma-separated");
         add("loginspection.journal", Kind.BOOLEAN, "false", List.of(), "also follow the systemd journal");
         add("integrity.paths", Kind.PATHS, "/etc,/usr/bin,/usr/sbin", List.of(), "trees to monitor, comma-separated");
+        add("integrity.ruleDeclared", Kind.BOOLEAN, "true", List.of(), "also monitor what the knowledge base's integrity rules declare (@monitor)");
+        add("integrity.intervalMinutes", Kind.NUMBER, "60", List.of("1", "1440"), "minutes between scheduled integrity checks (1-1440)");
         add("heartbeat.seconds", Kind.NUMBER, "30", List.of("5", "3600"), "heartbeat interval in seconds (5-3600)");
         add("knowledgeBase.version", Kind.VERSION, "latest", List.of(), "the knowledge-base version to run: latest or a published version");
     }

@@ -362,7 +362,7 @@ abstract class AgentProtocolContract {
         Path log = tmp.resolve("auth.log");
         java.nio.file.Files.writeString(log, "");
         HttpResponse<String> pol = manager.call("POST", "/api/policies", admin, JSON.writeValueAsString(Map.of("name", "Web servers " + id.substring(0, 8),
-                "description", "follows the test log", "settings", Map.of("loginspection.files", log.toString()))));
+                "description", "follows the test log", "settings", Map.of("loginspection.files", log.toString(), "integrity.enabled", "false"))));
         assertEquals(200, pol.statusCode(), pol.body());
         long policyId = JSON.readTree(pol.body()).get("id").asLong();
         assertEquals(200, manager.call("PUT", "/api/agents/" + id + "/policy", admin, "{\"policyId\":" + policyId + "}").statusCode());

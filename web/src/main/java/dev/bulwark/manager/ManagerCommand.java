@@ -99,6 +99,10 @@ public final class ManagerCommand implements Runnable {
         Path tokenFile;
         @Option(names = "--url-file", paramLabel = "FILE", description = "write the manager's URL into FILE once it listens")
         Path urlFile;
+        @Option(names = "--tls-keystore", paramLabel = "FILE.p12", description = "serve HTTPS with this PKCS#12 key store (its certificate must name the host agents use)")
+        Path tlsKeystore;
+        @Option(names = "--tls-password-file", paramLabel = "FILE", description = "file holding the key store's password")
+        Path tlsPasswordFile;
         @Option(names = "--syslog", paramLabel = "HOST:PORT", description = "forward every new event to this syslog server (RFC 5424 over TLS, CEF)")
         String syslog;
         @Option(names = "--syslog-ca", paramLabel = "FILE", description = "CA certificates (PEM) the syslog server's certificate must chain to (default: the JVM's)")
@@ -119,6 +123,16 @@ public final class ManagerCommand implements Runnable {
             props.put("server.address", bind);
             if (tokenFile != null) {
                 props.put("bulwark.enrollment-token-file", tokenFile.toAbsolutePath().toString());
+            }
+            if (tlsKeystore != null) {
+                if (tlsPasswordFile == null) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--tls-keystore needs --tls-password-file");
+                }
+                props.put("server.ssl.enabled", true);
+                props.put("server.ssl.key-store", tlsKeystore.toAbsolutePath().toString());
+                props.put("server.ssl.key-store-type", "PKCS12");
+                props.put("server.ssl.key-store-password", Files.readString(tlsPasswordFile).trim());
+                props.put("server.servlet.session.cookie.secure", true);
             }
             if (syslog != null) {
                 int colon = syslog.lastIndexOf(':');
@@ -143,7 +157,7 @@ public final class ManagerCommand implements Runnable {
             }
             ConfigurableApplicationContext ctx = new SpringApplication(ManagerApplication.class).run(asArguments(props));
             int actual = ((org.springframework.boot.web.server.context.WebServerApplicationContext) ctx).getWebServer().getPort();
-            String url = "http://" + bind + ":" + actual;
+            String url = (tlsKeystore != null ? "https://" : "http://") + bind + ":" + actual;
             if (urlFile != null) {
                 Files.writeString(urlFile, url + "\n");
             }

@@ -58,6 +58,8 @@ final class ManagerCommands {
         boolean force;
         @Option(names = "--hostname", paramLabel = "NAME", description = "name to register (default: this host's name)")
         String hostname;
+        @Option(names = "--ca", paramLabel = "FILE", description = "the manager's CA certificate (PEM): kept, and from then on the only CA trusted for the manager")
+        Path ca;
 
         @Override
         public Integer call() throws Exception {
@@ -71,7 +73,7 @@ final class ManagerCommands {
             String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
             EnrollResponse r;
             try {
-                r = ManagerClient.enroll(store.root(), manager, t, host, "0.1.0");
+                r = ManagerClient.enroll(store.root(), manager, t, host, "0.1.0", ca);
             } catch (ManagerException e) {
                 if (retired != null) {
                     ManagerClient.restoreIdentity(store.root(), retired); // a failed re-enrolment keeps the old identity

@@ -17,14 +17,24 @@ import java.util.Optional;
  *   identity/agent.key    the agent's Ed25519 private key (0600); never leaves the machine
  *   identity/agent.pub    its public half, given to the manager at enrolment
  *   identity/agent.json   {"agentId": ..., "manager": "https://..."} once enrolment succeeded
+ *   identity/manager-ca.pem  the only CA trusted for the manager, when enrolled with --ca
  * </pre>
  */
-public record AgentIdentity(String agentId, URI manager, KeyPair keys) {
+public record AgentIdentity(String agentId, URI manager, KeyPair keys, Path state) {
+
+    public AgentIdentity(String agentId, URI manager, KeyPair keys) {
+        this(agentId, manager, keys, null);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Path dir(Path state) {
         return state.resolve("identity");
+    }
+
+    /** The manager's CA certificate the agent was enrolled with ({@code enroll --ca}); null when none is kept. */
+    static Path caFile(Path state) {
+        return state == null ? null : dir(state).resolve("manager-ca.pem");
     }
 
     /** The agent's key pair, made on first use (a half-finished enrolment keeps and reuses it). */
@@ -48,7 +58,7 @@ public record AgentIdentity(String agentId, URI manager, KeyPair keys) {
         if (id.isEmpty() || url.isEmpty()) {
             throw new IOException(f + " is incomplete; enrol again with 'bulwark-agent enroll --force URL TOKEN'");
         }
-        return Optional.of(new AgentIdentity(id, URI.create(url), keyPair(state)));
+        return Optional.of(new AgentIdentity(id, URI.create(url), keyPair(state), state));
     }
 
     static void save(Path state, String agentId, URI manager) throws IOException {

@@ -35,10 +35,10 @@ public final class ManagerClient {
     private final Clock clock;
     private final AgentIdentity identity;
 
-    public ManagerClient(AgentIdentity identity, Clock clock) {
+    public ManagerClient(AgentIdentity identity, Clock clock) throws IOException {
         this.identity = identity;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = httpClient(AgentIdentity.caFile(identity.state()));
     }
 
     public AgentIdentity identity() {
@@ -49,7 +49,41 @@ public final class ManagerClient {
      * Enrols this agent: makes (or reuses) its key pair, presents the one-time token and the public
      * key, and records the identity the manager gives. Refuses when an identity already exists.
      */
+    /**
+     * The HTTP client: the JVM's trusted CAs, or only the manager CA the agent was enrolled with
+     * ({@code identity/manager-ca.pem}); host names are always verified.
+     */
+    static HttpClient httpClient(Path caFile) throws IOException {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (caFile != null && java.nio.file.Files.exists(caFile)) {
+            try (var in = java.nio.file.Files.newInputStream(caFile)) {
+                java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+                ks.load(null, null);
+                int i = 0;
+                for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    ks.setCertificateEntry("manager-ca-" + i++, c);
+                }
+                if (i == 0) {
+                    throw new IOException(caFile + " holds no certificate (PEM)");
+                }
+                javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+                ctx.init(null, tmf.getTrustManagers(), null);
+                b.sslContext(ctx);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("cannot use " + caFile + " as the manager's CA: " + e.getMessage(), e);
+            }
+        }
+        return b.build();
+    }
+
     public static EnrollResponse enroll(Path state, URI manager, String token, String hostname, String version) throws IOException {
+        return enroll(state, manager, token, hostname, version, null);
+    }
+
+    /** Enrols; {@code ca} (PEM), when given, becomes the only CA this agent trusts for the manager. */
+    public static EnrollResponse enroll(Path state, URI manager, String token, String hostname, String version, Path ca) throws IOException {
         if (AgentIdentity.load(state).isPresent()) {
             throw new ManagerException(0, "already-enrolled", "this agent is already enrolled (" + state.resolve("identity/agent.json")
                     + "); pass --force to enrol again under a new identity");
@@ -57,7 +91,11 @@ public final class ManagerClient {
         KeyPair keys = AgentIdentity.keyPair(state);
         EnrollRequest req = new EnrollRequest(token, hostname, SigningKeys.publicPem(keys.getPublic()), version,
                 System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        if (ca != null) {
+            java.nio.file.Files.createDirectories(AgentIdentity.dir(state));
+            dev.bulwark.agent.store.AtomicFiles.write(AgentIdentity.caFile(state), java.nio.file.Files.readAllBytes(ca));
+        }
+        HttpClient http = httpClient(AgentIdentity.caFile(state));
         HttpRequest r = HttpRequest.newBuilder(manager.resolve("/api/agent/enroll"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
@@ -169,6 +207,9 @@ public final class ManagerClient {
             throw new ManagerException(0, "interrupted", "interrupted while talking to " + r.uri());
         } catch (ConnectException | HttpTimeoutException e) {
             throw new ManagerException(0, "unreachable", "manager at " + r.uri() + " unreachable: " + e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new ManagerException(0, "tls", "the manager at " + r.uri() + " is not trusted (" + e.getMessage()
+                    + "); enrol with --ca FILE naming its CA certificate, or give it a certificate this host trusts");
         } catch (IOException e) {
             if (e instanceof ManagerException) {
                 throw e;

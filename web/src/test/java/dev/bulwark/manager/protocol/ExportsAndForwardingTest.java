@@ -44,13 +44,9 @@ class ExportsAndForwardingTest {
 
     @Test
     void newEventsReachATlsSyslogServerOnceAndExportsCarryEveryField() throws Exception {
-        Path ks = tmp.resolve("syslog.p12");
-        Path ca = tmp.resolve("ca.pem");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(keytool, "-genkeypair", "-alias", "syslog", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", ks.toString(), "-storetype", "PKCS12",
-                "-storepass", "changeit", "-keypass", "changeit");
-        run(keytool, "-exportcert", "-rfc", "-alias", "syslog", "-keystore", ks.toString(), "-storepass", "changeit", "-file", ca.toString());
+        TestCertificates certs = TestCertificates.make(tmp, "syslog");
+        Path ks = certs.keyStore();
+        Path ca = certs.caPem();
 
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(ks)) {

@@ -46,7 +46,7 @@ final class RunningManager implements AutoCloseable {
     }
 
     URI url() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create(("true".equals(database.get("server.ssl.enabled")) ? "https" : "http") + "://127.0.0.1:" + port);
     }
 
     JdbcTemplate jdbc() {

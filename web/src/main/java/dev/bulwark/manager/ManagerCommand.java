@@ -195,7 +195,6 @@ public final class ManagerCommand implements Runnable {
             Map<String, Object> props = db.properties(dir);
             props.put("server.port", 0);
             props.put("logging.level.root", "WARN");
-            props.put("bulwark.heartbeat.seconds", Math.max(heartbeatSeconds, 30));
             try (ConfigurableApplicationContext ctx = new SpringApplication(ManagerApplication.class).run(asArguments(props))) {
                 int port = ((org.springframework.boot.web.server.context.WebServerApplicationContext) ctx).getWebServer().getPort();
                 dev.bulwark.manager.bench.IngestBenchmark.run(ctx, java.net.URI.create("http://127.0.0.1:" + port),

@@ -34,6 +34,8 @@ public class Agent {
     private String counters;
     @Column(name = "heartbeat_missed", nullable = false)
     private boolean heartbeatMissed;
+    @Column(name = "heartbeat_due")
+    private Instant heartbeatDue;
     @Column(name = "policy_id")
     private Long policyId;
     @Column(nullable = false)
@@ -55,8 +57,9 @@ public class Agent {
         this.active = true;
     }
 
-    void heartbeat(Instant at, String status, String modules, long bundleVersion, String counters) {
+    void heartbeat(Instant at, Instant due, String status, String modules, long bundleVersion, String counters) {
         this.lastHeartbeat = at;
+        this.heartbeatDue = due;
         this.status = status;
         this.modules = modules;
         this.bundleVersion = bundleVersion;
@@ -146,6 +149,10 @@ public class Agent {
 
     public String counters() {
         return counters;
+    }
+
+    public Instant heartbeatDue() {
+        return heartbeatDue;
     }
 
     public boolean heartbeatMissed() {

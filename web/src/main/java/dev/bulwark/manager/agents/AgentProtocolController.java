@@ -72,7 +72,8 @@ public class AgentProtocolController {
             throw new ApiException(503, "no-signing-key", null, "the manager has no bundle-signing key yet; run 'bulwark-manager keygen' on it");
         }
         Agent a = enrollment.enroll(req);
-        return json(new EnrollResponse(a.id(), Files.readString(bundleKey), heartbeats.intervalSeconds()));
+        int interval = heartbeats.interval(Integer.parseInt(policies.effective(a.id()).settings().get("heartbeat.seconds")));
+        return json(new EnrollResponse(a.id(), Files.readString(bundleKey), interval));
     }
 
     @PostMapping("/heartbeat")
@@ -80,8 +81,8 @@ public class AgentProtocolController {
         Heartbeat hb = parse(BodyLimit.signedBody(request), Heartbeat.class);
         EffectivePolicy p = policies.effective(agent.agentId());
         long bundle = knowledgeBases.resolve(p.settings().get("knowledgeBase.version"));
-        int interval = Integer.parseInt(p.settings().getOrDefault("heartbeat.seconds", Integer.toString(heartbeats.intervalSeconds())));
-        var answer = heartbeats.record(agent.agentId(), hb, bundle, p.revision(), Math.min(interval, heartbeats.intervalSeconds()));
+        int interval = heartbeats.interval(Integer.parseInt(p.settings().get("heartbeat.seconds")));
+        var answer = heartbeats.record(agent.agentId(), hb, bundle, p.revision(), interval);
         return json(new dev.bulwark.agent.protocol.Messages.HeartbeatResponse(commands.deliver(agent.agentId()), answer.bundleVersion(),
                 answer.policyRevision(), answer.heartbeatSeconds()));
     }

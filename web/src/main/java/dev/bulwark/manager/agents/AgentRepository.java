@@ -5,7 +5,7 @@ import java.util.List;
 import org.springframework.data.jpa.repository.JpaRepository;
 
 public interface AgentRepository extends JpaRepository<Agent, String> {
-    List<Agent> findByActiveTrueAndHeartbeatMissedFalseAndLastHeartbeatBefore(Instant before);
+    List<Agent> findByActiveTrueAndHeartbeatMissedFalseAndHeartbeatDueBefore(Instant now);
 
     List<Agent> findAllByOrderByHostnameAsc();
 }

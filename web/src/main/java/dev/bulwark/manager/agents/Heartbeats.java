@@ -6,7 +6,6 @@ import dev.bulwark.agent.protocol.Messages.HeartbeatResponse;
 import dev.bulwark.manager.api.ApiException;
 import dev.bulwark.manager.events.EventStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,11 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Records heartbeats and raises a {@code heartbeat-missed} event for an agent that has gone quiet. */
+/**
+ * Records heartbeats and raises a {@code heartbeat-missed} event for an agent that has gone quiet:
+ * each heartbeat sets when the next is due ({@code missed-after} times the interval the agent was
+ * told, which its policy's {@code heartbeat.seconds} decides, at most {@code bulwark.heartbeat.max-seconds}).
+ */
 @Service
 public class Heartbeats {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
@@ -26,21 +29,22 @@ public class Heartbeats {
     private final AgentRepository agents;
     private final EventStore events;
     private final Clock clock;
-    private final int intervalSeconds;
+    private final int maxSeconds;
     private final int missedAfter;
 
     public Heartbeats(AgentRepository agents, EventStore events, Clock clock,
-                      @Value("${bulwark.heartbeat.seconds:30}") int intervalSeconds,
+                      @Value("${bulwark.heartbeat.max-seconds:3600}") int maxSeconds,
                       @Value("${bulwark.heartbeat.missed-after:3}") int missedAfter) {
         this.agents = agents;
         this.events = events;
         this.clock = clock;
-        this.intervalSeconds = intervalSeconds;
+        this.maxSeconds = maxSeconds;
         this.missedAfter = missedAfter;
     }
 
-    public int intervalSeconds() {
-        return intervalSeconds;
+    /** The interval an agent is told: its policy's, capped by the manager's maximum. */
+    public int interval(int policySeconds) {
+        return Math.max(1, Math.min(policySeconds, maxSeconds));
     }
 
     @Transactional
@@ -68,7 +72,8 @@ public class Heartbeats {
             throw new IllegalStateException(e);
         }
         boolean wasMissed = a.heartbeatMissed();
-        a.heartbeat(clock.instant(), status, String.join(",", modules), Math.max(0, hb.bundleVersion()), countersJson);
+        Instant now = clock.instant();
+        a.heartbeat(now, now.plusSeconds((long) intervalSeconds * missedAfter), status, String.join(",", modules), Math.max(0, hb.bundleVersion()), countersJson);
         if (wasMissed) {
             events.raise(agentId, "heartbeat-resumed", "info", "agent " + a.hostname() + " is heartbeating again");
         }
@@ -79,8 +84,7 @@ public class Heartbeats {
     @Scheduled(fixedDelayString = "${bulwark.heartbeat.check:PT15S}", initialDelayString = "PT15S")
     @Transactional
     public int checkMissed() {
-        Instant cutoff = clock.instant().minus(Duration.ofSeconds((long) intervalSeconds * missedAfter));
-        List<Agent> quiet = agents.findByActiveTrueAndHeartbeatMissedFalseAndLastHeartbeatBefore(cutoff);
+        List<Agent> quiet = agents.findByActiveTrueAndHeartbeatMissedFalseAndHeartbeatDueBefore(clock.instant());
         for (Agent a : quiet) {
             a.markMissed();
             events.raise(a.id(), "heartbeat-missed", "high", "agent " + a.hostname() + " missed its heartbeats since " + a.lastHeartbeat());

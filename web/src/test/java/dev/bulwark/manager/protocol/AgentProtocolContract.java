@@ -270,7 +270,8 @@ abstract class AgentProtocolContract {
     @Test
     void aSilentAgentRaisesAMissedHeartbeatEvent() throws Exception {
         ManagerClient quiet = enrolled("quiet");
-        quiet.heartbeat(new Heartbeat("running", List.of(), 0, Map.of()));
+        assertEquals(1, quiet.heartbeat(new Heartbeat("running", List.of(), 0, Map.of())).heartbeatSeconds(),
+                "the policy's 30 s, capped by this manager's maximum of 1 s");
         String id = quiet.identity().agentId();
         long deadline = System.currentTimeMillis() + 15_000;
         long missed = 0;

@@ -36,7 +36,7 @@ final class RunningManager implements AutoCloseable {
 
     RunningManager start(int atPort) {
         List<String> args = new ArrayList<>(List.of("--bulwark.data-dir=" + dataDir, "--server.port=" + atPort,
-                "--bulwark.heartbeat.seconds=1", "--bulwark.heartbeat.missed-after=2", "--bulwark.heartbeat.check=PT0.5S",
+                "--bulwark.heartbeat.max-seconds=1", "--bulwark.heartbeat.missed-after=2", "--bulwark.heartbeat.check=PT0.5S",
                 "--logging.level.root=WARN", "--bulwark.rules.builtin=" + REPO.resolve("knowledge-base/src/main/resources/rules"),
                 "--bulwark.rules.builtin-data=" + REPO.resolve("knowledge-base/src/main/resources/data")));
         database.forEach((k, v) -> args.add("--" + k + "=" + v));

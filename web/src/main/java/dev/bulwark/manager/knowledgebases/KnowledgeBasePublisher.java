@@ -142,8 +142,13 @@ public final class KnowledgeBasePublisher {
         if (!Files.exists(old)) {
             throw new IOException("no published version " + oldVersion);
         }
+        return republish(Files.readAllBytes(old));
+    }
+
+    /** {@link #republish(long)} from the old bundle's bytes (wherever they were kept). */
+    public long republish(byte[] oldBundle) throws IOException, BundleRejectedException {
         KeyPair key = SigningKeys.readPair(signingKey());
-        VerifiedBundle v = new BundleReader(key.getPublic()).verify(Files.readAllBytes(old), 0);
+        VerifiedBundle v = new BundleReader(key.getPublic()).verify(oldBundle, 0);
         long version = nextVersion();
         store(version, BundleWriter.write(version, clock.instant(), v.manifest().droolsVersion(), v.kjar(), v.manifest().rules(), v.data(), key));
         return version;

@@ -32,15 +32,18 @@ public class KnowledgeBases {
 
     private final KnowledgeBasePublisher publisher;
     private final KnowledgeBaseRecordRepository records;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbc;
     private final AuditLog audit;
     private final Clock clock;
     private final List<Path> ruleDirs;
     private final List<Path> dataDirs;
 
-    public KnowledgeBases(KnowledgeBaseRecordRepository records, AuditLog audit, Clock clock, @Value("${bulwark.data-dir}") Path dataDir,
+    public KnowledgeBases(KnowledgeBaseRecordRepository records, org.springframework.jdbc.core.JdbcTemplate jdbc, AuditLog audit, Clock clock,
+                          @Value("${bulwark.data-dir}") Path dataDir,
                           @Value("${bulwark.rules.builtin:}") String builtinRules, @Value("${bulwark.rules.builtin-data:}") String builtinData) {
         this.publisher = new KnowledgeBasePublisher(dataDir, clock);
         this.records = records;
+        this.jdbc = jdbc;
         this.audit = audit;
         this.clock = clock;
         this.ruleDirs = new ArrayList<>();
@@ -93,8 +96,9 @@ public class KnowledgeBases {
                 Files.deleteIfExists(publisher.bundlePath(version));
                 throw new PublishRefused(failures.size() + " rule case(s) failed; nothing was published: " + String.join(" | ", failures.subList(0, Math.min(20, failures.size()))));
             }
-            KnowledgeBaseRecord rec = records.save(new KnowledgeBaseRecord(version, clock.instant(), actor, out.compiled().rules().size(),
+            KnowledgeBaseRecord rec = records.saveAndFlush(new KnowledgeBaseRecord(version, clock.instant(), actor, out.compiled().rules().size(),
                     RequestSignature.sha256Hex(out.bundle()), "published from " + dirs));
+            keep(version, out.bundle());
             audit.record(actor, "knowledge-base.publish", "knowledge-base/" + version, null, "rules=" + rec.ruleCount() + " sha256=" + rec.sha256());
             return rec;
         } catch (RuleBuildException e) {
@@ -110,10 +114,12 @@ public class KnowledgeBases {
         KnowledgeBaseRecord old = records.findById(toVersion)
                 .orElseThrow(() -> new ApiException(404, "no-such-version", "version", "no published knowledge base " + toVersion));
         try {
-            long version = publisher.republish(toVersion);
+            byte[] oldBytes = bundle(toVersion).orElseThrow(() -> new IOException("the bundle of version " + toVersion + " is kept nowhere"));
+            long version = publisher.republish(oldBytes);
             byte[] bytes = Files.readAllBytes(publisher.bundlePath(version));
-            KnowledgeBaseRecord rec = records.save(new KnowledgeBaseRecord(version, clock.instant(), actor, old.ruleCount(),
+            KnowledgeBaseRecord rec = records.saveAndFlush(new KnowledgeBaseRecord(version, clock.instant(), actor, old.ruleCount(),
                     RequestSignature.sha256Hex(bytes), "rollback to the content of " + toVersion));
+            keep(version, bytes);
             audit.record(actor, "knowledge-base.rollback", "knowledge-base/" + version, "latest=" + toVersion + "'s successor", "content of " + toVersion);
             return rec;
         } catch (IOException | BundleRejectedException e) {
@@ -129,10 +135,19 @@ public class KnowledgeBases {
         return records.findAllByOrderByVersionDesc();
     }
 
-    /** The bytes of a published version, for agents. */
+    /** Keeps the bundle in the database beside its record, for every manager that shares it. */
+    private void keep(long version, byte[] bundle) {
+        jdbc.update("update knowledge_base set bundle = ? where version = ?", bundle, version);
+    }
+
+    /** The bytes of a published version, for agents: from the database, or this manager's data folder for older records. */
     public Optional<byte[]> bundle(long version) throws IOException {
-        if (records.findById(version).isEmpty()) {
+        List<byte[]> kept = jdbc.query("select bundle from knowledge_base where version = ?", (rs, n) -> rs.getBytes(1), version);
+        if (kept.isEmpty()) {
             return Optional.empty();
+        }
+        if (kept.getFirst() != null) {
+            return Optional.of(kept.getFirst());
         }
         Path p = publisher.bundlePath(version);
         return Files.exists(p) ? Optional.of(Files.readAllBytes(p)) : Optional.empty();

@@ -63,9 +63,14 @@ public final class ManagerCommand implements Runnable {
         }
     }
 
-    /** Settings as command-line properties: they outrank application.properties and the environment. */
-    static String[] asArguments(Map<String, Object> props) {
-        return props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    /** Starts the manager's application context with these settings, as command-line properties (they outrank application.properties). */
+    static ConfigurableApplicationContext start(Map<String, Object> props) {
+        return new SpringApplication(ManagerApplication.class).run(props.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    }
+
+    static int port(ConfigurableApplicationContext ctx) {
+        return ((org.springframework.boot.web.server.context.WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 
     /** Where the manager keeps its data: H2 in the data folder, or PostgreSQL. */
@@ -155,8 +160,8 @@ public final class ManagerCommand implements Runnable {
             if (kbData != null && Files.isDirectory(kbData)) {
                 props.put("bulwark.rules.builtin-data", kbData.toAbsolutePath().toString());
             }
-            ConfigurableApplicationContext ctx = new SpringApplication(ManagerApplication.class).run(asArguments(props));
-            int actual = ((org.springframework.boot.web.server.context.WebServerApplicationContext) ctx).getWebServer().getPort();
+            ConfigurableApplicationContext ctx = start(props);
+            int actual = port(ctx);
             String url = (tlsKeystore != null ? "https://" : "http://") + bind + ":" + actual;
             if (urlFile != null) {
                 Files.writeString(urlFile, url + "\n");
@@ -195,8 +200,8 @@ public final class ManagerCommand implements Runnable {
             Map<String, Object> props = db.properties(dir);
             props.put("server.port", 0);
             props.put("logging.level.root", "WARN");
-            try (ConfigurableApplicationContext ctx = new SpringApplication(ManagerApplication.class).run(asArguments(props))) {
-                int port = ((org.springframework.boot.web.server.context.WebServerApplicationContext) ctx).getWebServer().getPort();
+            try (ConfigurableApplicationContext ctx = start(props)) {
+                int port = port(ctx);
                 dev.bulwark.manager.bench.IngestBenchmark.run(ctx, java.net.URI.create("http://127.0.0.1:" + port),
                         db.postgresql ? "PostgreSQL" : "H2", work, agents, senders, batch, seconds, heartbeatSeconds, System.out);
             }
@@ -239,7 +244,7 @@ public final class ManagerCommand implements Runnable {
             Map<String, Object> props = db.properties(data.path());
             props.put("spring.main.web-application-type", "none");
             props.put("logging.level.root", "ERROR");
-            try (ConfigurableApplicationContext ctx = new SpringApplication(ManagerApplication.class).run(asArguments(props))) {
+            try (ConfigurableApplicationContext ctx = start(props)) {
                 AuditLog.Verification v = ctx.getBean(AuditLog.class).verify();
                 v.problems().forEach(System.out::println);
                 System.out.printf("%s: %d entries checked, head %d%n", v.intact() ? "intact" : "BROKEN", v.entries(), v.headSeq());

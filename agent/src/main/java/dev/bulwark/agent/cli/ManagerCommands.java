@@ -114,6 +114,8 @@ final class ManagerCommands {
         /** What the modules run with; replaced when the manager sends a new policy or knowledge base. */
         private volatile boolean reconfigure = true;
         private volatile IntegrityModule integrity;
+        /** The installed knowledge base, loaded once at start and then handed over by each install: never reloaded from disk. */
+        private volatile LoadedKnowledgeBase kb;
 
         @Override
         public Integer call() throws Exception {
@@ -167,15 +169,17 @@ final class ManagerCommands {
                     }
 
                     @Override
-                    public void knowledgeBaseChanged(LoadedKnowledgeBase kb) {
+                    public void knowledgeBaseChanged(LoadedKnowledgeBase installed) {
+                        kb = installed;
                         reconfigure = true;
                     }
 
                     @Override
                     public ManagedState.Outcome execute(Messages.Command c) {
-                        return carryOut(c, store, agentSpool, integrity);
+                        return carryOut(c, kb, agentSpool, integrity);
                     }
                 });
+                kb = store.loadCurrent().orElse(null);
                 Uplink[] holder = new Uplink[1];
                 Uplink uplink = new Uplink(new ManagerClient(id, clock), spools, () -> new Heartbeat(stop.get() ? "stopping" : "running",
                         List.copyOf(modules), runningVersion(store), holder[0].counters()), clock).following(managed);
@@ -193,14 +197,16 @@ final class ManagerCommands {
                     while (!stop.get() && System.currentTimeMillis() < deadline) {
                         if (reconfigure) {
                             reconfigure = false;
+                            Map<String, String> settings = managed.policy().map(SignedPolicy.EffectivePolicy::settings).orElse(PolicySettings.defaults());
+                            LoadedKnowledgeBase current = kb;
                             if (watcher != null) {
                                 watcher.close();
                             }
-                            watcher = logWatcher(store, managed, logSpool, modules);
+                            watcher = logWatcher(store, current, settings, logSpool, modules);
                             if (integrity != null) {
                                 integrity.close();
                             }
-                            integrity = integrityModule(store, managed, integritySpool, modules);
+                            integrity = integrityModule(store, current, settings, integritySpool, modules);
                         }
                         if (watcher != null) {
                             watcher.pollOnce();
@@ -231,11 +237,10 @@ final class ManagerCommands {
         }
 
         /** The commands this agent carries out today; the others are answered 'unsupported' with the way to do them by hand. */
-        static ManagedState.Outcome carryOut(Messages.Command c, AgentStateStore store, EventSpool agentSpool, IntegrityModule integrity) {
+        static ManagedState.Outcome carryOut(Messages.Command c, LoadedKnowledgeBase kb, EventSpool agentSpool, IntegrityModule integrity) {
             switch (c.kind()) {
                 case "recommendation-scan" -> {
                     try {
-                        LoadedKnowledgeBase kb = store.loadCurrent().orElse(null);
                         if (kb == null) {
                             return new ManagedState.Outcome("failed", "no knowledge base installed yet");
                         }
@@ -273,11 +278,9 @@ final class ManagerCommands {
         }
 
         /** Integrity monitoring of the trees the policy names, with the installed knowledge base rating changes; null when off. */
-        private static IntegrityModule integrityModule(AgentStateStore store, ManagedState managed, EventSpool spool, List<String> modules)
-                throws Exception {
+        private static IntegrityModule integrityModule(AgentStateStore store, LoadedKnowledgeBase kb, Map<String, String> settings, EventSpool spool,
+                                                       List<String> modules) {
             modules.remove("integrity");
-            Map<String, String> settings = managed.policy().map(SignedPolicy.EffectivePolicy::settings).orElse(PolicySettings.defaults());
-            LoadedKnowledgeBase kb = store.loadCurrent().orElse(null);
             List<String> paths = PolicySettings.paths(settings.get("integrity.paths")).stream().filter(p -> Files.exists(Path.of(p))).toList();
             boolean ruleDeclared = Boolean.parseBoolean(settings.getOrDefault("integrity.ruleDeclared", "true"));
             if (!Boolean.parseBoolean(settings.get("integrity.enabled")) || kb == null || paths.isEmpty() && (!ruleDeclared || kb.monitorSpecs().isEmpty())) {
@@ -292,11 +295,10 @@ final class ManagerCommands {
         }
 
         /** Log inspection as the policy and the command line ask, with the installed knowledge base; null when off. */
-        private LogWatcher logWatcher(AgentStateStore store, ManagedState managed, EventSpool spool, List<String> modules) throws Exception {
+        private LogWatcher logWatcher(AgentStateStore store, LoadedKnowledgeBase kb, Map<String, String> settings, EventSpool spool, List<String> modules)
+                throws IOException {
             modules.remove("loginspection");
-            Map<String, String> settings = managed.policy().map(SignedPolicy.EffectivePolicy::settings).orElse(PolicySettings.defaults());
             boolean enabled = Boolean.parseBoolean(settings.get("loginspection.enabled")) || !logs.isEmpty();
-            LoadedKnowledgeBase kb = store.loadCurrent().orElse(null);
             if (!enabled || kb == null) {
                 if (kb == null) {
                     System.err.println("no knowledge base installed yet: log inspection waits for one from the manager");

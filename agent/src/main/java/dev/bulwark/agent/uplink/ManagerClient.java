@@ -159,19 +159,7 @@ public final class ManagerClient {
 
     /** A signed GET returning the raw body (bundles, policies). */
     public byte[] download(String path) throws IOException {
-        HttpRequest r = signedRequest("GET", path, new byte[0]).GET().build();
-        try {
-            HttpResponse<byte[]> resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
-            if (resp.statusCode() != 200) {
-                throw refusal(resp.statusCode(), resp.body());
-            }
-            return resp.body();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ManagerException(0, "interrupted", "interrupted while talking to " + identity.manager());
-        } catch (ConnectException | HttpTimeoutException e) {
-            throw new ManagerException(0, "unreachable", "manager " + identity.manager() + " unreachable: " + e);
-        }
+        return exchange(http, signedRequest("GET", path, new byte[0]).GET().build());
     }
 
     private JsonNode signed(String method, String path, byte[] body) throws IOException {
@@ -196,12 +184,17 @@ public final class ManagerClient {
     }
 
     private static JsonNode send(HttpClient http, HttpRequest r) throws IOException {
+        return JSON.readTree(exchange(http, r));
+    }
+
+    /** One call: the body of a 2xx answer, or a typed {@link ManagerException} for every other outcome. */
+    private static byte[] exchange(HttpClient http, HttpRequest r) throws IOException {
         try {
             HttpResponse<byte[]> resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
             if (resp.statusCode() / 100 != 2) {
                 throw refusal(resp.statusCode(), resp.body());
             }
-            return JSON.readTree(resp.body());
+            return resp.body();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ManagerException(0, "interrupted", "interrupted while talking to " + r.uri());

@@ -7,6 +7,7 @@ import dev.bulwark.agent.protocol.Messages.Heartbeat;
 import dev.bulwark.agent.uplink.AgentIdentity;
 import dev.bulwark.agent.uplink.ManagerClient;
 import dev.bulwark.manager.agents.Enrollment;
+import dev.bulwark.manager.events.EventStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -158,8 +159,7 @@ public final class IngestBenchmark {
 
     private static double rawInsertRate(JdbcTemplate jdbc, String agentId, int threads, int batch, int seconds, String[] rendered,
                                         String[] messages) throws InterruptedException {
-        String sql = "insert into agent_event (agent_id, stream, seq, event_time, received_at, kind, module, rule_id, severity, summary, body)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
+        String sql = EventStore.INSERT;
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long start = System.nanoTime();
         AtomicLong n = new AtomicLong();

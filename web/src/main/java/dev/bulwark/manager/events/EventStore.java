@@ -31,7 +31,8 @@ public class EventStore {
     private static final tools.jackson.databind.json.JsonMapper OUT = tools.jackson.databind.json.JsonMapper.builder().build();
     private static final Pattern STREAM = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final List<String> SEVERITIES = List.of("info", "low", "medium", "high", "critical");
-    private static final String INSERT = "insert into agent_event (agent_id, stream, seq, event_time, received_at, kind, module, rule_id, severity, summary, body)"
+    /** The one statement that stores an event (the benchmark's database-alone side uses it too). */
+    public static final String INSERT = "insert into agent_event (agent_id, stream, seq, event_time, received_at, kind, module, rule_id, severity, summary, body)"
             + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
 
     private final JdbcTemplate jdbc;

@@ -155,6 +155,19 @@ class DefaultBundleOnAgentRuntimeTest {
         return run(agentProcess(args));
     }
 
+    /** An agent state directory with the development key pinned and the default bundle installed. */
+    static java.nio.file.Path stateWithDefaultBundle(Path state) throws Exception {
+        Result pinned = agent("trust", "pin", "--state", state.toString(), KnowledgeBaseFixture.DEV_KEY.toString());
+        if (pinned.exit() != 0) {
+            throw new IllegalStateException("trust pin: " + pinned);
+        }
+        Result installed = agent("bundle", "install", "--state", state.toString(), KnowledgeBaseFixture.BUNDLE.toString());
+        if (installed.exit() != 0) {
+            throw new IllegalStateException("bundle install: " + installed);
+        }
+        return state;
+    }
+
     /** Runs a process to its end (two minutes at most) and collects what it printed. */
     static Result run(ProcessBuilder pb) throws Exception {
         Process p = pb.start();

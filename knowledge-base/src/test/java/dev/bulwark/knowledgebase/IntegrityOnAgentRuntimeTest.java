@@ -33,10 +33,7 @@ class IntegrityOnAgentRuntimeTest {
 
     @BeforeAll
     static void install() throws Exception {
-        state = work.resolve("state");
-        assertEquals(0, agent("trust", "pin", "--state", state.toString(), KnowledgeBaseFixture.DEV_KEY.toString()).exit());
-        var installed = agent("bundle", "install", "--state", state.toString(), KnowledgeBaseFixture.BUNDLE.toString());
-        assertEquals(0, installed.exit(), installed.toString());
+        state = DefaultBundleOnAgentRuntimeTest.stateWithDefaultBundle(work.resolve("state"));
     }
 
     @Test

@@ -453,6 +453,131 @@ public final class NativeFiles {
         }
     }
 
+    private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(C_POINTER, C_POINTER, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG));
+    private static final int PROT_READ = 1;
+    private static final int MAP_PRIVATE = 2;
+
+    /**
+     * A regular file opened for reading by a scanner: opened without following a final symlink and
+     * without blocking, then checked through its descriptor, so a FIFO or device swapped in after a
+     * directory listing is never read (it is refused with the {@link Stat} it has). The descriptor
+     * may also come from the kernel (a fanotify event). {@link #map()} maps it read-only.
+     */
+    public static final class OpenedFile implements AutoCloseable {
+        private final int fd;
+        private final Stat stat;
+        private final boolean owned;
+        private Arena mapping;
+
+        private OpenedFile(int fd, Stat stat, boolean owned) {
+            this.fd = fd;
+            this.stat = stat;
+            this.owned = owned;
+        }
+
+        /** Opens {@code path}; a non-regular file is refused with an exception naming its type. */
+        public static OpenedFile open(byte[] path) throws NativeFileException {
+            try {
+                Scratch sc = SCRATCH.get();
+                int fd = (int) OPEN.invokeExact(sc.state, sc.path(path), O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+                if (fd < 0) {
+                    throw new NativeFileException("open", path, errno(sc.state));
+                }
+                try {
+                    return new OpenedFile(fd, fstat(fd, path), true);
+                } catch (NativeFileException e) {
+                    int ignored = (int) CLOSE.invokeExact(sc.state, fd);
+                    throw e;
+                }
+            } catch (NativeFileException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        /** Wraps a descriptor someone else owns (and closes). */
+        public static OpenedFile borrow(int fd) throws NativeFileException {
+            return new OpenedFile(fd, fstat(fd, ("fd " + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII)), false);
+        }
+
+        public Stat stat() {
+            return stat;
+        }
+
+        public int fd() {
+            return fd;
+        }
+
+        /** The descriptor's stat now (to tell whether the file changed while it was read). */
+        public Stat restat() throws NativeFileException {
+            return fstat(fd, ("fd " + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+
+        /**
+         * The whole file mapped read-only (private), valid until {@link #close()}. Reading past a
+         * truncation made after mapping raises {@link InternalError}; callers report that as a change
+         * during the scan.
+         */
+        public MemorySegment map() throws NativeFileException {
+            if (stat.size() == 0) {
+                return MemorySegment.NULL.reinterpret(0);
+            }
+            try {
+                Scratch sc = SCRATCH.get();
+                MemorySegment addr = (MemorySegment) MMAP.invokeExact(sc.state, MemorySegment.NULL, stat.size(), PROT_READ, MAP_PRIVATE, fd, 0L);
+                if (addr.address() == -1L) {
+                    throw new NativeFileException("mmap", ("fd " + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII), errno(sc.state));
+                }
+                long size = stat.size();
+                mapping = Arena.ofConfined();
+                return addr.reinterpret(size, mapping, a -> {
+                    try {
+                        int ignored = (int) MUNMAP.invokeExact(SCRATCH.get().state, a, size);
+                    } catch (Throwable t) {
+                        throw new IllegalStateException(t);
+                    }
+                });
+            } catch (NativeFileException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (mapping != null) {
+                mapping.close();
+                mapping = null;
+            }
+            if (owned) {
+                try {
+                    int ignored = (int) CLOSE.invokeExact(SCRATCH.get().state, fd);
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+            }
+        }
+    }
+
+    private static Stat fstat(int fd, byte[] what) throws NativeFileException {
+        try {
+            Scratch sc = SCRATCH.get();
+            int rc = (int) STATX.invokeExact(sc.state, fd, EMPTY_STRING, AT_EMPTY_PATH, STATX_BASIC_STATS, sc.statx);
+            if (rc != 0) {
+                throw new NativeFileException("statx", what, errno(sc.state));
+            }
+            return readStatx(sc.statx);
+        } catch (NativeFileException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** The user name of a uid, or {@code null} when the system knows none. Cached. */
     public static synchronized String userName(int uid) {
         return USERS.computeIfAbsent(uid, u -> firstStringField(GETPWUID, u));

@@ -104,7 +104,7 @@ public final class KnowledgeBaseLoader {
         conf.setOption(EventProcessingOption.STREAM);
         try {
             KieBase kieBase = KieBaseBuilder.createKieBaseFromModel(models, conf);
-            return new LoadedKnowledgeBase(kieBase, manifest, ossec);
+            return new LoadedKnowledgeBase(kieBase, manifest, ossec, data);
         } catch (RuntimeException | LinkageError e) {
             throw new BundleRejectedException(Reason.UNLOADABLE, BundleManifest.KJAR, "rules do not load on this runtime: " + e, e);
         }

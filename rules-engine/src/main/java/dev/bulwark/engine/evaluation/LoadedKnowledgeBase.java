@@ -30,8 +30,11 @@ public final class LoadedKnowledgeBase {
     private final List<MonitorSpec> monitorSpecs = new ArrayList<>();
     private final List<String> monitoredEntities = new ArrayList<>();
 
-    LoadedKnowledgeBase(KieBase kieBase, BundleManifest manifest, OssecDecoders ossecDecoders) {
+    private final Map<String, byte[]> data;
+
+    LoadedKnowledgeBase(KieBase kieBase, BundleManifest manifest, OssecDecoders ossecDecoders, Map<String, byte[]> data) {
         this.kieBase = kieBase;
+        this.data = Map.copyOf(data);
         this.manifest = manifest;
         this.ossecDecoders = ossecDecoders;
         for (KiePackage pkg : kieBase.getKiePackages()) {
@@ -68,6 +71,21 @@ public final class LoadedKnowledgeBase {
      */
     public Optional<OssecDecoders> ossecDecoders() {
         return Optional.ofNullable(ossecDecoders);
+    }
+
+    /**
+     * The bundle's data files whose names start with {@code prefix} (signature sets under
+     * {@code antimalware/}, ...), verified with the bundle. The arrays are shared: callers must not
+     * change them.
+     */
+    public Map<String, byte[]> dataFiles(String prefix) {
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        data.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     /** What the integrity rules of this knowledge base ask to monitor ({@code @monitor}), in rule order. */

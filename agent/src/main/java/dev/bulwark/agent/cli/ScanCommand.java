@@ -1,0 +1,208 @@
+package dev.bulwark.agent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.antimalware.Detection;
+import dev.bulwark.agent.antimalware.FileScanResult;
+import dev.bulwark.agent.antimalware.FileScanner;
+import dev.bulwark.agent.antimalware.MalwareResponder;
+import dev.bulwark.agent.antimalware.QuarantineStore;
+import dev.bulwark.agent.antimalware.ScanDecisions;
+import dev.bulwark.agent.antimalware.ScanLimits;
+import dev.bulwark.agent.antimalware.ScanNotice;
+import dev.bulwark.agent.antimalware.ScanOutcome;
+import dev.bulwark.agent.antimalware.ScanTree;
+import dev.bulwark.agent.antimalware.SignatureDatabase;
+import dev.bulwark.agent.store.AgentStateStore;
+import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bulwark-agent scan}: an on-demand anti-malware scan. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = {"Scan files and directories for malware with the knowledge base's signatures and rules.",
+                "Signatures: the bundle's data/antimalware files plus every --signatures file (ClamAV .hdb/.hsb/.ndb layouts).",
+                "The rules decide per detection: quarantine, delete, deny access or log only; --report-only changes nothing."},
+        footer = {"", "Exit codes: 0 nothing found, 1 malware found, 2 some files could not be scanned (nothing found in the rest),",
+                "3 bundle refused, 4 state error or unreadable signature file, 64 usage."})
+final class ScanCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] DONE = new byte[0];
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin
+    AgentCommand.StateOption state;
+    @CommandLine.Mixin
+    AgentCommand.KnowledgeBaseSource source;
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "files or directories to scan (symlinks are not followed)")
+    List<String> paths;
+    @Option(names = "--signatures", paramLabel = "FILE", description = "also use this signature file (.hdb, .hsb, .ndb; repeatable)")
+    List<Path> signatureFiles = new ArrayList<>();
+    @Option(names = "--json", description = "one JSON object per detection on stdout")
+    boolean json;
+    @Option(names = "--report-only", description = "carry out no verdict: report what the rules decided")
+    boolean reportOnly;
+    @Option(names = "--show-problems", description = "list every signature line that did not load")
+    boolean showProblems;
+    @Option(names = "--threads", paramLabel = "N", description = "files scanned at once (default: the number of CPUs)")
+    int threads = Runtime.getRuntime().availableProcessors();
+    @Option(names = "--max-file-size", paramLabel = "MB", defaultValue = "1024", description = "skip (and report) larger files; default ${DEFAULT-VALUE}")
+    long maxFileMb;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AgentStateStore store = state.store();
+        LoadedKnowledgeBase kb = source.require(store);
+        SignatureDatabase db = new SignatureDatabase().addBundleData(kb.dataFiles("antimalware/"));
+        for (Path f : signatureFiles) {
+            try {
+                db.addFile(f);
+            } catch (SignatureDatabase.SignatureFileException e) {
+                err.println(e.getMessage());
+                return ExitCodes.STATE_ERROR;
+            }
+        }
+        List<SignatureDatabase.Problem> problems = db.problems();
+        err.printf("signatures: %d hash, %d content from %d files%s%n", db.hashes().size(), db.contentSignatures(), db.sources().size(),
+                problems.isEmpty() ? "" : "; " + problems.size() + " lines not loaded" + (showProblems ? ":" : " (--show-problems lists them)"));
+        if (showProblems) {
+            problems.forEach(p -> err.println("  " + p));
+        }
+        if (threads < 1 || threads > 64) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be between 1 and 64");
+        }
+        ScanLimits limits = new ScanLimits(Math.min(maxFileMb << 20, Integer.MAX_VALUE - 8), ScanLimits.DEFAULT.maxDepth(),
+                ScanLimits.DEFAULT.maxEntries(), ScanLimits.DEFAULT.maxEntryBytes(), ScanLimits.DEFAULT.maxTotalBytes(), ScanLimits.DEFAULT.maxRatio());
+        FileScanner scanner = new FileScanner(db, limits);
+        QuarantineStore quarantine = new QuarantineStore(store.root());
+        MalwareResponder responder = new MalwareResponder(new ScanDecisions(kb), quarantine, reportOnly);
+        ScanTree tree = new ScanTree(List.of(store.root().toAbsolutePath().toString()));
+
+        boolean terminal = System.console() != null && !json;
+        AtomicLong files = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        AtomicLong infected = new AtomicLong();
+        AtomicLong unscanned = new AtomicLong();
+        long started = System.nanoTime();
+        BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(1024);
+        Object lock = new Object();
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            workers.add(Thread.ofPlatform().name("scan-" + i).start(() -> {
+                try {
+                    byte[] p;
+                    while ((p = queue.take()) != DONE) {
+                        FileScanResult r = scanner.scan(p, false);
+                        ScanOutcome o = responder.respond(r, "on-demand", null);
+                        files.incrementAndGet();
+                        bytes.addAndGet(r.bytesScanned());
+                        synchronized (lock) {
+                            if (terminal) {
+                                err.print("\r\033[K");
+                            }
+                            report(o, out, err);
+                            if (r.infected()) {
+                                infected.incrementAndGet();
+                            }
+                            if (r.notices().stream().anyMatch(n -> n.kind() == ScanNotice.Kind.UNREADABLE || n.kind() == ScanNotice.Kind.TOO_LARGE)) {
+                                unscanned.incrementAndGet();
+                            }
+                            if (terminal) {
+                                err.printf("\r%d files, %.1f MB, %d infected: %s", files.get(), bytes.get() / 1e6, infected.get(),
+                                        shorten(r.path()));
+                                err.flush();
+                            }
+                        }
+                    }
+                    queue.put(DONE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (String root : paths) {
+            tree.walk(Path.of(root).toAbsolutePath().normalize().toString(), p -> {
+                try {
+                    queue.put(p);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, n -> {
+                synchronized (lock) {
+                    err.println(n.where() + ": " + n.kind() + ": " + n.detail());
+                    unscanned.incrementAndGet();
+                }
+            });
+        }
+        queue.put(DONE);
+        for (Thread t : workers) {
+            t.join();
+        }
+        out.flush();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (terminal) {
+            err.print("\r\033[K");
+        }
+        err.printf("scanned %d files, %.1f MB in %.1f s: %d infected, %d not scanned%n", files.get(), bytes.get() / 1e6, seconds,
+                infected.get(), unscanned.get());
+        err.flush();
+        return infected.get() > 0 ? ExitCodes.RESULTS : unscanned.get() > 0 ? ExitCodes.BAD_INPUT : ExitCodes.OK;
+    }
+
+    private static String shorten(String p) {
+        return p.length() <= 60 ? p : "..." + p.substring(p.length() - 57);
+    }
+
+    private void report(ScanOutcome o, PrintWriter out, PrintWriter err) {
+        FileScanResult r = o.result();
+        for (ScanNotice n : r.notices()) {
+            err.println(n.where() + ": " + n.kind() + ": " + n.detail());
+        }
+        for (Detection d : r.detections()) {
+            if (json) {
+                ObjectNode j = JSON.createObjectNode();
+                j.put("path", d.path());
+                j.put("innerPath", d.innerPath());
+                j.put("signature", d.signatureName());
+                j.put("kind", d.kind());
+                j.put("family", d.family());
+                j.put("sha256", d.sha256());
+                j.put("verdict", o.action().name().toLowerCase(java.util.Locale.ROOT));
+                j.put("ruleId", o.decision().ruleId());
+                j.put("reason", o.decision().reason());
+                j.put("applied", o.applied());
+                if (o.quarantineId() != null) {
+                    j.put("quarantineId", o.quarantineId());
+                }
+                if (o.failure() != null) {
+                    j.put("failure", o.failure());
+                }
+                out.println(j.toString());
+            } else {
+                out.println((d.innerPath() == null ? d.path() : d.path() + "!" + d.innerPath()) + ": " + d.signatureName() + " FOUND ("
+                        + o.action().name().toLowerCase(java.util.Locale.ROOT) + (o.decision().ruleId() == null ? "" : " by " + o.decision().ruleId())
+                        + (o.quarantineId() != null ? ", quarantined as " + o.quarantineId() : "")
+                        + (o.failure() != null ? ", not done: " + o.failure() : "") + ")");
+            }
+        }
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

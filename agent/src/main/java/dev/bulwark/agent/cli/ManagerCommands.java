@@ -6,6 +6,7 @@ import dev.bulwark.agent.loginspection.LogWatcher;
 import dev.bulwark.agent.protocol.Messages;
 import dev.bulwark.agent.protocol.Messages.EnrollResponse;
 import dev.bulwark.agent.protocol.Messages.Heartbeat;
+import dev.bulwark.agent.antimalware.ReputationCache;
 import dev.bulwark.agent.protocol.PolicySettings;
 import dev.bulwark.agent.protocol.SignedPolicy;
 import dev.bulwark.agent.recommendation.RecommendationScan;
@@ -114,6 +115,7 @@ final class ManagerCommands {
         /** What the modules run with; replaced when the manager sends a new policy or knowledge base. */
         private volatile boolean reconfigure = true;
         private volatile IntegrityModule integrity;
+        private volatile AntimalwareModule antimalware;
         /** The installed knowledge base, loaded once at start and then handed over by each install: never reloaded from disk. */
         private volatile LoadedKnowledgeBase kb;
 
@@ -157,10 +159,12 @@ final class ManagerCommands {
             List<String> modules = new CopyOnWriteArrayList<>();
             try (EventSpool logSpool = EventSpool.open(store.root().resolve("spool/logs"), spoolSize, clock);
                  EventSpool integritySpool = EventSpool.open(store.root().resolve("spool/integrity"), spoolSize, clock);
+                 EventSpool malwareSpool = EventSpool.open(store.root().resolve("spool/antimalware"), Math.min(spoolSize, 64L << 20), clock);
                  EventSpool agentSpool = EventSpool.open(store.root().resolve("spool/agent"), Math.min(spoolSize, 16L << 20), clock)) {
                 Map<String, EventSpool> spools = new LinkedHashMap<>();
                 spools.put("logs", logSpool);
                 spools.put("integrity", integritySpool);
+                spools.put("antimalware", malwareSpool);
                 spools.put("agent", agentSpool);
                 ManagedState managed = new ManagedState(store, id.agentId(), agentSpool, new ManagedState.Listener() {
                     @Override
@@ -176,12 +180,13 @@ final class ManagerCommands {
 
                     @Override
                     public ManagedState.Outcome execute(Messages.Command c) {
-                        return carryOut(c, kb, agentSpool, integrity);
+                        return carryOut(c, kb, agentSpool, integrity, antimalware);
                     }
                 });
                 kb = store.loadCurrent().orElse(null);
                 Uplink[] holder = new Uplink[1];
-                Uplink uplink = new Uplink(new ManagerClient(id, clock), spools, () -> new Heartbeat(stop.get() ? "stopping" : "running",
+                ManagerClient client = new ManagerClient(id, clock);
+                Uplink uplink = new Uplink(client, spools, () -> new Heartbeat(stop.get() ? "stopping" : "running",
                         List.copyOf(modules), runningVersion(store), holder[0].counters()), clock).following(managed);
                 holder[0] = uplink;
                 Thread up = Thread.ofPlatform().name("bulwark-uplink").daemon(true).start(() -> {
@@ -207,12 +212,19 @@ final class ManagerCommands {
                                 integrity.close();
                             }
                             integrity = integrityModule(store, current, settings, integritySpool, modules);
+                            if (antimalware != null) {
+                                antimalware.close();
+                            }
+                            antimalware = antimalwareModule(store, current, settings, malwareSpool, modules, client);
                         }
                         if (watcher != null) {
                             watcher.pollOnce();
                         }
                         if (integrity != null) {
                             integrity.pollOnce();
+                        }
+                        if (antimalware != null) {
+                            antimalware.pollOnce();
                         }
                         Thread.sleep(interval);
                     }
@@ -224,6 +236,9 @@ final class ManagerCommands {
                     }
                     if (integrity != null) {
                         integrity.close();
+                    }
+                    if (antimalware != null) {
+                        antimalware.close();
                     }
                 }
                 try {
@@ -237,7 +252,8 @@ final class ManagerCommands {
         }
 
         /** The commands this agent carries out today; the others are answered 'unsupported' with the way to do them by hand. */
-        static ManagedState.Outcome carryOut(Messages.Command c, LoadedKnowledgeBase kb, EventSpool agentSpool, IntegrityModule integrity) {
+        static ManagedState.Outcome carryOut(Messages.Command c, LoadedKnowledgeBase kb, EventSpool agentSpool, IntegrityModule integrity,
+                                             AntimalwareModule antimalware) {
             switch (c.kind()) {
                 case "recommendation-scan" -> {
                     try {
@@ -262,6 +278,14 @@ final class ManagerCommands {
                     } catch (Exception e) {
                         return new ManagedState.Outcome("failed", "rebuilding the baseline failed: " + e.getMessage());
                     }
+                }
+                case "scan-now" -> {
+                    if (antimalware == null) {
+                        return new ManagedState.Outcome("failed", "anti-malware is off in this computer's policy (antimalware.enabled)");
+                    }
+                    String started = antimalware.scanNow(PolicySettings.paths(c.arguments() == null ? null : c.arguments().get("paths")));
+                    return started == null ? new ManagedState.Outcome("failed", "no paths to scan: set antimalware.scheduled.paths or give paths")
+                            : new ManagedState.Outcome(started.startsWith("scan of") ? "done" : "failed", started);
                 }
                 default -> {
                     return new ManagedState.Outcome("unsupported", "'" + c.kind() + "' belongs to a module this agent does not run yet");
@@ -292,6 +316,24 @@ final class ManagerCommands {
                     ruleDeclared ? kb.monitorSpecs().size() : 0, paths, minutes, kb.version());
             return new IntegrityModule(store.root().resolve("fim"), paths, ruleDeclared, kb, new RuleSwitchSink(spool, RuleSwitchSink.switchedOff(settings)),
                     java.time.Duration.ofMinutes(minutes));
+        }
+
+        /** Anti-malware as the policy asks (on access, scheduled), with the installed knowledge base's signatures and rules; null when off. */
+        private static AntimalwareModule antimalwareModule(AgentStateStore store, LoadedKnowledgeBase kb, Map<String, String> settings, EventSpool spool,
+                                                           List<String> modules, ManagerClient client) {
+            modules.remove("antimalware");
+            if (!Boolean.parseBoolean(settings.get("antimalware.enabled")) || kb == null) {
+                return null;
+            }
+            try {
+                AntimalwareModule m = new AntimalwareModule(store.root(), kb, settings, spool, hashes -> client.reputation(hashes).stream()
+                        .map(a -> new ReputationCache.Answer(a.sha256(), a.verdict(), a.name())).toList());
+                modules.add("antimalware");
+                return m;
+            } catch (IOException e) {
+                System.err.println("anti-malware: " + e.getMessage());
+                return null;
+            }
         }
 
         /** Log inspection as the policy and the command line ask, with the installed knowledge base; null when off. */

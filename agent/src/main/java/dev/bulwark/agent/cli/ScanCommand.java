@@ -7,6 +7,9 @@ import dev.bulwark.agent.antimalware.FileScanResult;
 import dev.bulwark.agent.antimalware.FileScanner;
 import dev.bulwark.agent.antimalware.MalwareResponder;
 import dev.bulwark.agent.antimalware.QuarantineStore;
+import dev.bulwark.agent.antimalware.ReputationCache;
+import dev.bulwark.agent.uplink.AgentIdentity;
+import dev.bulwark.agent.uplink.ManagerClient;
 import dev.bulwark.agent.antimalware.ScanDecisions;
 import dev.bulwark.agent.antimalware.ScanLimits;
 import dev.bulwark.agent.antimalware.ScanNotice;
@@ -16,7 +19,6 @@ import dev.bulwark.agent.antimalware.SignatureDatabase;
 import dev.bulwark.agent.store.AgentStateStore;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,18 +51,18 @@ final class ScanCommand implements Callable<Integer> {
     AgentCommand.KnowledgeBaseSource source;
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "files or directories to scan (symlinks are not followed)")
     List<String> paths;
-    @Option(names = "--signatures", paramLabel = "FILE", description = "also use this signature file (.hdb, .hsb, .ndb; repeatable)")
-    List<Path> signatureFiles = new ArrayList<>();
+    @CommandLine.Mixin
+    SignatureOptions signatures;
     @Option(names = "--json", description = "one JSON object per detection on stdout")
     boolean json;
     @Option(names = "--report-only", description = "carry out no verdict: report what the rules decided")
     boolean reportOnly;
-    @Option(names = "--show-problems", description = "list every signature line that did not load")
-    boolean showProblems;
+    @Option(names = "--reputation", paramLabel = "MODE",
+            description = "ask the manager about executables no signature matched: manager, or local-only (nothing sent);"
+                    + " default: manager when this agent is enrolled")
+    String reputationMode;
     @Option(names = "--threads", paramLabel = "N", description = "files scanned at once (default: the number of CPUs)")
     int threads = Runtime.getRuntime().availableProcessors();
-    @Option(names = "--max-file-size", paramLabel = "MB", defaultValue = "1024", description = "skip (and report) larger files; default ${DEFAULT-VALUE}")
-    long maxFileMb;
 
     @Override
     public Integer call() throws Exception {
@@ -68,27 +70,17 @@ final class ScanCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         AgentStateStore store = state.store();
         LoadedKnowledgeBase kb = source.require(store);
-        SignatureDatabase db = new SignatureDatabase().addBundleData(kb.dataFiles("antimalware/"));
-        for (Path f : signatureFiles) {
-            try {
-                db.addFile(f);
-            } catch (SignatureDatabase.SignatureFileException e) {
-                err.println(e.getMessage());
-                return ExitCodes.STATE_ERROR;
-            }
-        }
-        List<SignatureDatabase.Problem> problems = db.problems();
-        err.printf("signatures: %d hash, %d content from %d files%s%n", db.hashes().size(), db.contentSignatures(), db.sources().size(),
-                problems.isEmpty() ? "" : "; " + problems.size() + " lines not loaded" + (showProblems ? ":" : " (--show-problems lists them)"));
-        if (showProblems) {
-            problems.forEach(p -> err.println("  " + p));
+        SignatureDatabase db = signatures.load(kb, err);
+        if (db == null) {
+            return ExitCodes.STATE_ERROR;
         }
         if (threads < 1 || threads > 64) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be between 1 and 64");
         }
-        ScanLimits limits = new ScanLimits(Math.min(maxFileMb << 20, Integer.MAX_VALUE - 8), ScanLimits.DEFAULT.maxDepth(),
-                ScanLimits.DEFAULT.maxEntries(), ScanLimits.DEFAULT.maxEntryBytes(), ScanLimits.DEFAULT.maxTotalBytes(), ScanLimits.DEFAULT.maxRatio());
+        ScanLimits limits = signatures.limits();
         FileScanner scanner = new FileScanner(db, limits);
+        ReputationCache reputation = reputation(store, err);
+        List<FileScanResult> unknown = new ArrayList<>();
         QuarantineStore quarantine = new QuarantineStore(store.root());
         MalwareResponder responder = new MalwareResponder(new ScanDecisions(kb), quarantine, reportOnly);
         ScanTree tree = new ScanTree(List.of(store.root().toAbsolutePath().toString()));
@@ -107,10 +99,30 @@ final class ScanCommand implements Callable<Integer> {
                 try {
                     byte[] p;
                     while ((p = queue.take()) != DONE) {
-                        FileScanResult r = scanner.scan(p, false);
-                        ScanOutcome o = responder.respond(r, "on-demand", null);
+                        FileScanResult r = scanner.scan(p, reputation != null);
                         files.incrementAndGet();
                         bytes.addAndGet(r.bytesScanned());
+                        if (reputation != null && !r.infected() && r.sha256() != null) {
+                            List<FileScanResult> batch = null;
+                            synchronized (unknown) {
+                                unknown.add(r);
+                                if (unknown.size() >= 500) {
+                                    batch = new ArrayList<>(unknown);
+                                    unknown.clear();
+                                }
+                            }
+                            if (batch != null) {
+                                for (FileScanResult x : reputation.apply(batch)) {
+                                    if (x.infected()) {
+                                        infected.incrementAndGet();
+                                        synchronized (lock) {
+                                            report(responder.respond(x, "on-demand", null), out, err);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        ScanOutcome o = responder.respond(r, "on-demand", null);
                         synchronized (lock) {
                             if (terminal) {
                                 err.print("\r\033[K");
@@ -153,6 +165,16 @@ final class ScanCommand implements Callable<Integer> {
         for (Thread t : workers) {
             t.join();
         }
+        if (reputation != null) {
+            for (FileScanResult x : reputation.apply(unknown)) {
+                if (x.infected()) {
+                    infected.incrementAndGet();
+                    report(responder.respond(x, "on-demand", null), out, err);
+                }
+            }
+            err.printf("reputation: %s, %d hashes asked%s%n", reputation.localOnly() ? "local-only" : "manager", reputation.asked(),
+                    reputation.failures() > 0 ? ", manager unreachable (" + reputation.lastFailure() + "): misses counted as unknown" : "");
+        }
         out.flush();
         double seconds = (System.nanoTime() - started) / 1e9;
         if (terminal) {
@@ -162,6 +184,29 @@ final class ScanCommand implements Callable<Integer> {
                 infected.get(), unscanned.get());
         err.flush();
         return infected.get() > 0 ? ExitCodes.RESULTS : unscanned.get() > 0 ? ExitCodes.BAD_INPUT : ExitCodes.OK;
+    }
+
+    /** The reputation cache this scan uses, or null when nothing is to be asked (local-only, not enrolled). */
+    private ReputationCache reputation(AgentStateStore store, PrintWriter err) throws java.io.IOException {
+        String mode = reputationMode;
+        java.util.Optional<AgentIdentity> identity = AgentIdentity.load(store.root());
+        if (mode == null) {
+            mode = identity.isPresent() ? "manager" : "local-only";
+        }
+        switch (mode) {
+            case "local-only" -> {
+                return null;
+            }
+            case "manager" -> {
+                if (identity.isEmpty()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--reputation manager needs an enrolled agent ('bulwark-agent enroll')");
+                }
+                ManagerClient client = new ManagerClient(identity.get(), java.time.Clock.systemUTC());
+                return new ReputationCache(store.root(), hashes -> client.reputation(hashes).stream()
+                        .map(a -> new ReputationCache.Answer(a.sha256(), a.verdict(), a.name())).toList(), java.time.Clock.systemUTC());
+            }
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--reputation is manager or local-only, not " + mode);
+        }
     }
 
     private static String shorten(String p) {
@@ -202,7 +247,42 @@ final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
+    /** Where scans take signatures from and how far they open files; shared with {@code onaccess}. */
+    static class SignatureOptions {
+        @Option(names = "--signatures", paramLabel = "FILE", description = "also use this signature file (.hdb, .hsb, .ndb; repeatable)")
+        List<Path> files = new ArrayList<>();
+        @Option(names = "--show-problems", description = "list every signature line that did not load")
+        boolean showProblems;
+        @Option(names = "--max-file-size", paramLabel = "MB", defaultValue = "1024", description = "skip (and report) larger files; default ${DEFAULT-VALUE}")
+        long maxFileMb;
+
+        /** The bundle's signature data and every --signatures file, or null (said on {@code err}) when a file cannot be read. */
+        SignatureDatabase load(LoadedKnowledgeBase kb, PrintWriter err) {
+            SignatureDatabase db = new SignatureDatabase().addBundleData(kb.dataFiles("antimalware/"));
+            for (Path f : files) {
+                try {
+                    db.addFile(f);
+                } catch (SignatureDatabase.SignatureFileException e) {
+                    err.println(e.getMessage());
+                    return null;
+                }
+            }
+            List<SignatureDatabase.Problem> problems = db.problems();
+            err.printf("signatures: %d hash, %d content from %d files%s%n", db.hashes().size(), db.contentSignatures(), db.sources().size(),
+                    problems.isEmpty() ? "" : "; " + problems.size() + " lines not loaded" + (showProblems ? ":" : " (--show-problems lists them)"));
+            if (showProblems) {
+                problems.forEach(p -> err.println("  " + p));
+            }
+            err.flush();
+            return db;
+        }
+
+        ScanLimits limits() {
+            if (maxFileMb < 1 || maxFileMb > 2047) {
+                throw new IllegalArgumentException("--max-file-size must be between 1 and 2047 MB");
+            }
+            ScanLimits d = ScanLimits.DEFAULT;
+            return new ScanLimits(maxFileMb << 20, d.maxDepth(), d.maxEntries(), d.maxEntryBytes(), d.maxTotalBytes(), d.maxRatio());
+        }
     }
 }

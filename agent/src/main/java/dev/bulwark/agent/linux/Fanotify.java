@@ -131,6 +131,23 @@ public final class Fanotify implements AutoCloseable {
 
     /** Waits up to {@code timeoutMillis} for events and hands each to {@code sink}; returns how many. */
     public int poll(int timeoutMillis, Consumer<Event> sink) throws NativeFileException {
+        return readEvents(fd, state, pollFd, buffer, timeoutMillis, (off, len, mask) -> {
+            int metaLen = Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT_UNALIGNED, off + 6));
+            sink.accept(decode(off, len, metaLen, mask));
+        });
+    }
+
+    /** One event's place in the read buffer: its offset, length and mask. */
+    interface EventAt {
+        void at(long off, int len, long mask) throws Throwable;
+    }
+
+    /**
+     * Polls a fanotify descriptor, then reads until it would block, handing each whole event (24-byte
+     * metadata and what follows) to {@code each}; returns how many. Shared by both fanotify classes.
+     */
+    static int readEvents(int fd, MemorySegment state, MemorySegment pollFd, MemorySegment buffer, int timeoutMillis, EventAt each)
+            throws NativeFileException {
         try {
             pollFd.set(ValueLayout.JAVA_INT, 0, fd);
             pollFd.set(ValueLayout.JAVA_SHORT, 4, (short) POLLIN);
@@ -154,12 +171,10 @@ public final class Fanotify implements AutoCloseable {
                 }
                 for (long off = 0; off + 24 <= n; ) {
                     int len = buffer.get(ValueLayout.JAVA_INT_UNALIGNED, off);
-                    int metaLen = Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT_UNALIGNED, off + 6));
-                    long mask = buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, off + 8);
                     if (len < 24 || off + len > n) {
                         break;
                     }
-                    sink.accept(decode(off, len, metaLen, mask));
+                    each.at(off, len, buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, off + 8));
                     count++;
                     off += len;
                 }

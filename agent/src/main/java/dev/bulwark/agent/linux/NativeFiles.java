@@ -67,6 +67,10 @@ public final class NativeFiles {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG),
             Linker.Option.critical(true));
     private static final int READ_CHUNK = 256 * 1024;
+    /** {@code pread} into a Java array, like {@link #READ_INTO_ARRAY}: the scanner reads files whole into a reused buffer. */
+    private static final MethodHandle PREAD_INTO_ARRAY = LINKER.downcallHandle(LIBC.find("pread").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+            Linker.Option.critical(true));
     static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle GETDENTS = downcall("getdents64",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG));
@@ -469,7 +473,8 @@ public final class NativeFiles {
         private final int fd;
         private final Stat stat;
         private final boolean owned;
-        private Arena mapping;
+        private MemorySegment mapped;
+        private long mappedSize;
 
         private OpenedFile(int fd, Stat stat, boolean owned) {
             this.fd = fd;
@@ -511,15 +516,45 @@ public final class NativeFiles {
             return fd;
         }
 
+        /**
+         * Reads the file from its start into {@code dst} (at most {@code dst.length} bytes); returns
+         * how many bytes were read (fewer than its size when it shrank meanwhile).
+         */
+        public int readInto(byte[] dst) throws NativeFileException {
+            try {
+                MemorySegment heap = MemorySegment.ofArray(dst);
+                long done = 0;
+                int interrupted = 0;
+                while (done < dst.length) {
+                    long n = (long) PREAD_INTO_ARRAY.invokeExact(fd, heap.asSlice(done), Math.min((long) READ_CHUNK * 16, dst.length - done), done);
+                    if (n < 0) {
+                        if (++interrupted < 3) {
+                            continue;
+                        }
+                        throw new NativeFileException("pread", ("fd " + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII), 5);
+                    }
+                    if (n == 0) {
+                        break;
+                    }
+                    done += n;
+                }
+                return (int) done;
+            } catch (NativeFileException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
         /** The descriptor's stat now (to tell whether the file changed while it was read). */
         public Stat restat() throws NativeFileException {
             return fstat(fd, ("fd " + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
 
         /**
-         * The whole file mapped read-only (private), valid until {@link #close()}. Reading past a
-         * truncation made after mapping raises {@link InternalError}; callers report that as a change
-         * during the scan.
+         * The whole file mapped read-only (private), valid until {@link #close()}: the caller must not
+         * keep the segment, or any view of it, past that. Reading past a truncation made after
+         * mapping raises {@link InternalError}; callers report that as a change during the scan.
          */
         public MemorySegment map() throws NativeFileException {
             if (stat.size() == 0) {
@@ -531,15 +566,11 @@ public final class NativeFiles {
                 if (addr.address() == -1L) {
                     throw new NativeFileException("mmap", ("fd " + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII), errno(sc.state));
                 }
-                long size = stat.size();
-                mapping = Arena.ofConfined();
-                return addr.reinterpret(size, mapping, a -> {
-                    try {
-                        int ignored = (int) MUNMAP.invokeExact(SCRATCH.get().state, a, size);
-                    } catch (Throwable t) {
-                        throw new IllegalStateException(t);
-                    }
-                });
+                // A segment without a session: no liveness check on every access (they cost the scanner
+                // half its time); the mapping is removed in close(), after which nothing may read it.
+                mapped = addr;
+                mappedSize = stat.size();
+                return addr.reinterpret(stat.size());
             } catch (NativeFileException e) {
                 throw e;
             } catch (Throwable t) {
@@ -549,9 +580,13 @@ public final class NativeFiles {
 
         @Override
         public void close() {
-            if (mapping != null) {
-                mapping.close();
-                mapping = null;
+            if (mapped != null) {
+                try {
+                    int ignored = (int) MUNMAP.invokeExact(SCRATCH.get().state, mapped, mappedSize);
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+                mapped = null;
             }
             if (owned) {
                 try {

@@ -37,6 +37,13 @@ public final class PolicySettings {
         add("integrity.paths", Kind.PATHS, "/etc,/usr/bin,/usr/sbin", List.of(), "trees to monitor, comma-separated");
         add("integrity.ruleDeclared", Kind.BOOLEAN, "true", List.of(), "also monitor what the knowledge base's integrity rules declare (@monitor)");
         add("integrity.intervalMinutes", Kind.NUMBER, "60", List.of("1", "1440"), "minutes between scheduled integrity checks (1-1440)");
+        add("antimalware.onAccess.paths", Kind.PATHS, "/home,/tmp,/var/tmp,/srv,/var/www", List.of(),
+                "trees scanned on access (files scanned when written), comma-separated");
+        add("antimalware.onAccess.deny", Kind.BOOLEAN, "false", List.of(), "hold every open under the on-access trees until scanned; deny detected files");
+        add("antimalware.scheduled.paths", Kind.PATHS, "/", List.of(), "trees of the scheduled scan, comma-separated");
+        add("antimalware.scheduled.intervalHours", Kind.NUMBER, "24", List.of("1", "720"), "hours between scheduled scans (1-720)");
+        add("antimalware.reputation", Kind.CHOICE, "manager", List.of("manager", "local-only"),
+                "ask the manager's file-reputation service about unknown executables, or send nothing");
         add("heartbeat.seconds", Kind.NUMBER, "30", List.of("5", "3600"), "heartbeat interval in seconds (5-3600)");
         add("knowledgeBase.version", Kind.VERSION, "latest", List.of(), "the knowledge-base version to run: latest or a published version");
     }

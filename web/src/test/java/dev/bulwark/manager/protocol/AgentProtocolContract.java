@@ -14,6 +14,7 @@ import dev.bulwark.agent.protocol.Messages.Heartbeat;
 import dev.bulwark.agent.protocol.Messages.SpooledEvent;
 import dev.bulwark.agent.protocol.RequestSignature;
 import dev.bulwark.agent.uplink.AgentIdentity;
+import dev.bulwark.agent.antimalware.ReputationCache;
 import dev.bulwark.agent.uplink.ManagerClient;
 import dev.bulwark.agent.uplink.ManagerException;
 import dev.bulwark.engine.bundle.SigningKeys;
@@ -245,6 +246,27 @@ abstract class AgentProtocolContract {
         assertEquals(List.of("malicious", "known-good", "unknown"), answers.stream().map(ManagerClient.Reputation::verdict).toList());
         assertEquals("EICAR-like test", answers.getFirst().name());
         assertEquals("bad-hash", assertThrows(ManagerException.class, () -> agent.reputation(List.of("../../etc/passwd"))).code());
+
+        // The agent's cache in front of the service: asked once per period, kept across restarts, local-only sends nothing.
+        java.nio.file.Path cacheState = java.nio.file.Files.createTempDirectory("rep-cache");
+        ReputationCache.Service service = hashes -> agent.reputation(hashes).stream()
+                .map(a -> new ReputationCache.Answer(a.sha256(), a.verdict(), a.name())).toList();
+        ReputationCache cache = new ReputationCache(cacheState, service, java.time.Clock.systemUTC());
+        var cached = cache.lookup(List.of(bad, good, unknown));
+        assertEquals("malicious", cached.get(bad).verdict());
+        assertEquals("known-good", cached.get(good).verdict());
+        assertEquals(3, cache.asked());
+        cache.lookup(List.of(bad, good));
+        assertEquals(3, cache.asked(), "answers are cached");
+        ReputationCache offline = new ReputationCache(cacheState, null, java.time.Clock.systemUTC());
+        assertEquals("malicious", offline.lookup(List.of(bad)).get(bad).verdict(), "kept across restarts, answered locally");
+        assertEquals("unknown", offline.lookup(List.of("d".repeat(64))).get("d".repeat(64)).verdict());
+        assertEquals(0, offline.asked(), "local-only sends nothing");
+        ReputationCache down = new ReputationCache(java.nio.file.Files.createTempDirectory("rep-down"), h -> {
+            throw new java.io.IOException("connection refused");
+        }, java.time.Clock.systemUTC());
+        assertEquals("unknown", down.lookup(List.of(bad)).get(bad).verdict(), "an unreachable manager never blocks a scan");
+        assertEquals(1, down.failures());
         String analyst = JSON.readTree(manager.call("POST", "/api/api-keys", admin, "{\"label\":\"rep\",\"role\":\"analyst\"}").body()).get("key").asText();
         assertEquals(403, callCsv("/api/reputation", analyst, bad + ",known-good,x\n").statusCode(), "only admins change reputation data");
         assertEquals("malicious", JSON.readTree(manager.call("GET", "/api/reputation/" + bad, analyst, null).body()).get("verdict").asText());
@@ -412,9 +434,12 @@ abstract class AgentProtocolContract {
             // a command is carried out by the agent process and its outcome reported
             long cmd = JSON.readTree(manager.call("POST", "/api/agents/" + id + "/commands", admin, "{\"kind\":\"recommendation-scan\"}").body())
                     .get("id").asLong();
-            long unsupported = JSON.readTree(manager.call("POST", "/api/agents/" + id + "/commands", admin, "{\"kind\":\"scan-now\"}").body())
+            long off = JSON.readTree(manager.call("POST", "/api/agents/" + id + "/commands", admin, "{\"kind\":\"scan-now\"}").body())
                     .get("id").asLong();
+            long unsupported = JSON.readTree(manager.call("POST", "/api/agents/" + id + "/commands", admin,
+                    "{\"kind\":\"approve\",\"arguments\":{\"sha256\":\"" + "a".repeat(64) + "\"}}").body()).get("id").asLong();
             assertTrue(eventually(() -> "done".equals(commandOutcome(id, cmd))), "recommendation scan: " + commandOutcome(id, cmd));
+            assertTrue(eventually(() -> "failed".equals(commandOutcome(id, off))), "a module the policy turns off says so: " + commandOutcome(id, off));
             assertTrue(eventually(() -> "unsupported".equals(commandOutcome(id, unsupported))), "a module the agent lacks says so");
 
             // a bundle signed by another key is refused by the agent, which keeps running the last good one

@@ -1,0 +1,162 @@
+package dev.bulwark.agent.linux;
+
+import dev.bulwark.agent.linux.NativeFiles.NativeFileException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * fanotify in content mode ({@code FAN_CLASS_CONTENT}): events carry an open, read-only descriptor
+ * of the file (opened by the kernel without generating events of its own), so a scanner reads
+ * exactly the file that was written or is being opened. {@code FAN_CLOSE_WRITE} reports a file
+ * after a writer closes it; {@code FAN_OPEN_PERM} holds an {@code open(2)} until {@link #respond}
+ * answers allow or deny. Marks are per mount ({@code FAN_MARK_MOUNT}); callers filter by path.
+ * When the group's descriptor is closed (the agent dies), the kernel allows every pending and
+ * future open: the system stays usable. Needs {@code CAP_SYS_ADMIN}.
+ */
+public final class FanotifyAccess implements AutoCloseable {
+
+    public static final long FAN_CLOSE_WRITE = 0x8;
+    public static final long FAN_OPEN_PERM = 0x10000;
+    public static final long FAN_Q_OVERFLOW = 0x4000;
+    private static final int FAN_CLOEXEC = 0x1;
+    private static final int FAN_NONBLOCK = 0x2;
+    private static final int FAN_CLASS_CONTENT = 0x4;
+    private static final int FAN_MARK_ADD = 0x1;
+    private static final int FAN_MARK_MOUNT = 0x10;
+    private static final int FAN_ALLOW = 0x1;
+    private static final int FAN_DENY = 0x2;
+    private static final int O_RDONLY_LARGEFILE_CLOEXEC = 0x8000 | 0x80000;
+    private static final int AT_FDCWD = -100;
+
+    private static final MethodHandle INIT = NativeFiles.downcall("fanotify_init",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle MARK = NativeFiles.downcall("fanotify_mark", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    private static final MethodHandle WRITE = NativeFiles.downcall("write",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+
+    /**
+     * One event: its {@code FAN_*} bits, the descriptor of the file (the receiver closes it with
+     * {@link #closeEventFd}, after answering a permission event), and the process that caused it.
+     */
+    public record Event(long mask, int fd, int pid) {
+        public boolean permission() {
+            return (mask & FAN_OPEN_PERM) != 0;
+        }
+
+        public boolean overflow() {
+            return (mask & FAN_Q_OVERFLOW) != 0;
+        }
+    }
+
+    private final Arena arena = Arena.ofShared();
+    private final int fd;
+    private final long mask;
+    private final MemorySegment buffer = arena.allocate(32 * 1024, 8);
+    private final MemorySegment state = arena.allocate(NativeFiles.CALL_STATE);
+    private final MemorySegment pollFd = arena.allocate(8, 4);
+    private final List<String> marked = new ArrayList<>();
+
+    private FanotifyAccess(int fd, long mask) {
+        this.fd = fd;
+        this.mask = mask;
+    }
+
+    /** A content group for close-write events, and open permission events when {@code permissions}. */
+    public static FanotifyAccess open(boolean permissions) throws NativeFileException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(NativeFiles.CALL_STATE);
+            int fd = (int) INIT.invokeExact(st, FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY_LARGEFILE_CLOEXEC);
+            if (fd < 0) {
+                throw new NativeFileException("fanotify_init", "fanotify".getBytes(StandardCharsets.US_ASCII), NativeFiles.errno(st));
+            }
+            return new FanotifyAccess(fd, FAN_CLOSE_WRITE | (permissions ? FAN_OPEN_PERM : 0));
+        } catch (NativeFileException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Watches the mount that {@code path} is on. */
+    public void markMount(String path) throws NativeFileException {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cpath = a.allocate(p.length + 1L);
+            MemorySegment.copy(p, 0, cpath, ValueLayout.JAVA_BYTE, 0, p.length);
+            int rc = (int) MARK.invokeExact(state, fd, FAN_MARK_ADD | FAN_MARK_MOUNT, mask, AT_FDCWD, cpath);
+            if (rc != 0) {
+                throw new NativeFileException("fanotify_mark", p, NativeFiles.errno(state));
+            }
+            marked.add(path);
+        } catch (NativeFileException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Waits up to {@code timeoutMillis} for events and hands each to {@code sink}; returns how many. */
+    public int poll(int timeoutMillis, Consumer<Event> sink) throws NativeFileException {
+        return Fanotify.readEvents(fd, state, pollFd, buffer, timeoutMillis, (off, len, m) -> sink.accept(
+                new Event(m, buffer.get(ValueLayout.JAVA_INT_UNALIGNED, off + 16), buffer.get(ValueLayout.JAVA_INT_UNALIGNED, off + 20))));
+    }
+
+    /** Answers a permission event. Thread-safe; each event must be answered exactly once. */
+    public void respond(Event e, boolean allow) throws NativeFileException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment resp = a.allocate(8, 4);
+            resp.set(ValueLayout.JAVA_INT, 0, e.fd());
+            resp.set(ValueLayout.JAVA_INT, 4, allow ? FAN_ALLOW : FAN_DENY);
+            MemorySegment st = a.allocate(NativeFiles.CALL_STATE);
+            long w = (long) WRITE.invokeExact(st, fd, resp, 8L);
+            if (w != 8) {
+                throw new NativeFileException("write (fanotify response)", "fanotify".getBytes(StandardCharsets.US_ASCII), NativeFiles.errno(st));
+            }
+        } catch (NativeFileException x) {
+            throw x;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The path an event's descriptor refers to ({@code " (deleted)"} suffix when it is gone). */
+    public static String path(Event e) {
+        try {
+            return new String(NativeFiles.readLink(("/proc/self/fd/" + e.fd()).getBytes(StandardCharsets.US_ASCII)), StandardCharsets.UTF_8);
+        } catch (NativeFileException x) {
+            return "fd:" + e.fd();
+        }
+    }
+
+    /** Closes an event's descriptor. */
+    public static void closeEventFd(Event e) {
+        try (Arena a = Arena.ofConfined()) {
+            int ignored = (int) NativeFiles.CLOSE.invokeExact(a.allocate(NativeFiles.CALL_STATE), e.fd());
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    public List<String> marked() {
+        return List.copyOf(marked);
+    }
+
+    /** Closes the group: the kernel allows whatever is still pending. */
+    @Override
+    public void close() {
+        try {
+            int ignored = (int) NativeFiles.CLOSE.invokeExact(state, fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        arena.close();
+    }
+}

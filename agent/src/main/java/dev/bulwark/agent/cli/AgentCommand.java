@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
 /** {@code bulwark-agent}: the agent's command line. */
 @Command(name = "bulwark-agent", mixinStandardHelpOptions = true, version = "Bulwark agent 0.1.0",
         description = "Bulwark agent: loads signed knowledge bases (no compiler) and evaluates facts against them.",
-        subcommands = {AgentCommand.Trust.class, AgentCommand.Bundle.class, AgentCommand.Evaluate.class, LogScanCommand.class, LogWatchCommand.class, FimCommand.class, ScanCommand.class, OnAccessCommand.class, QuarantineCommand.class, ManagerCommands.Enroll.class, ManagerCommands.Run.class, AgentCommand.Doctor.class},
+        subcommands = {AgentCommand.Trust.class, AgentCommand.Bundle.class, AgentCommand.Evaluate.class, LogScanCommand.class, LogWatchCommand.class, FimCommand.class, ScanCommand.class, OnAccessCommand.class, QuarantineCommand.class, AppControlCommand.class, ManagerCommands.Enroll.class, ManagerCommands.Run.class, AgentCommand.Doctor.class},
         footer = {"", "Exit codes: 0 ok, 1 results found (evaluate), 2 bad input lines, 3 bundle refused, 4 state error, 64 usage."})
 public final class AgentCommand implements Runnable {
 

@@ -24,6 +24,7 @@ public final class FanotifyAccess implements AutoCloseable {
 
     public static final long FAN_CLOSE_WRITE = 0x8;
     public static final long FAN_OPEN_PERM = 0x10000;
+    public static final long FAN_OPEN_EXEC_PERM = 0x40000;
     public static final long FAN_Q_OVERFLOW = 0x4000;
     private static final int FAN_CLOEXEC = 0x1;
     private static final int FAN_NONBLOCK = 0x2;
@@ -48,7 +49,7 @@ public final class FanotifyAccess implements AutoCloseable {
      */
     public record Event(long mask, int fd, int pid) {
         public boolean permission() {
-            return (mask & FAN_OPEN_PERM) != 0;
+            return (mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM)) != 0;
         }
 
         public boolean overflow() {
@@ -71,13 +72,18 @@ public final class FanotifyAccess implements AutoCloseable {
 
     /** A content group for close-write events, and open permission events when {@code permissions}. */
     public static FanotifyAccess open(boolean permissions) throws NativeFileException {
+        return open(FAN_CLOSE_WRITE | (permissions ? FAN_OPEN_PERM : 0));
+    }
+
+    /** A content group for the given events ({@code FAN_*} bits of this class). */
+    public static FanotifyAccess open(long events) throws NativeFileException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(NativeFiles.CALL_STATE);
             int fd = (int) INIT.invokeExact(st, FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY_LARGEFILE_CLOEXEC);
             if (fd < 0) {
                 throw new NativeFileException("fanotify_init", "fanotify".getBytes(StandardCharsets.US_ASCII), NativeFiles.errno(st));
             }
-            return new FanotifyAccess(fd, FAN_CLOSE_WRITE | (permissions ? FAN_OPEN_PERM : 0));
+            return new FanotifyAccess(fd, events);
         } catch (NativeFileException e) {
             throw e;
         } catch (Throwable t) {
@@ -109,16 +115,21 @@ public final class FanotifyAccess implements AutoCloseable {
                 new Event(m, buffer.get(ValueLayout.JAVA_INT_UNALIGNED, off + 16), buffer.get(ValueLayout.JAVA_INT_UNALIGNED, off + 20))));
     }
 
+    /** Per-thread native buffers for answers and closes: no allocation per event. */
+    private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> {
+        Arena a = Arena.ofAuto();
+        return new MemorySegment[] {a.allocate(8, 4), a.allocate(NativeFiles.CALL_STATE)};
+    });
+
     /** Answers a permission event. Thread-safe; each event must be answered exactly once. */
     public void respond(Event e, boolean allow) throws NativeFileException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment resp = a.allocate(8, 4);
-            resp.set(ValueLayout.JAVA_INT, 0, e.fd());
-            resp.set(ValueLayout.JAVA_INT, 4, allow ? FAN_ALLOW : FAN_DENY);
-            MemorySegment st = a.allocate(NativeFiles.CALL_STATE);
-            long w = (long) WRITE.invokeExact(st, fd, resp, 8L);
+        try {
+            MemorySegment[] sc = SCRATCH.get();
+            sc[0].set(ValueLayout.JAVA_INT, 0, e.fd());
+            sc[0].set(ValueLayout.JAVA_INT, 4, allow ? FAN_ALLOW : FAN_DENY);
+            long w = (long) WRITE.invokeExact(sc[1], fd, sc[0], 8L);
             if (w != 8) {
-                throw new NativeFileException("write (fanotify response)", "fanotify".getBytes(StandardCharsets.US_ASCII), NativeFiles.errno(st));
+                throw new NativeFileException("write (fanotify response)", "fanotify".getBytes(StandardCharsets.US_ASCII), NativeFiles.errno(sc[1]));
             }
         } catch (NativeFileException x) {
             throw x;
@@ -138,8 +149,8 @@ public final class FanotifyAccess implements AutoCloseable {
 
     /** Closes an event's descriptor. */
     public static void closeEventFd(Event e) {
-        try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) NativeFiles.CLOSE.invokeExact(a.allocate(NativeFiles.CALL_STATE), e.fd());
+        try {
+            int ignored = (int) NativeFiles.CLOSE.invokeExact(SCRATCH.get()[1], e.fd());
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

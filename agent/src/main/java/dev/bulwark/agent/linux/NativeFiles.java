@@ -546,6 +546,31 @@ public final class NativeFiles {
             }
         }
 
+        /** SHA-256 of the whole file, read through this descriptor in 1 MiB steps. */
+        public byte[] sha256() throws NativeFileException {
+            try {
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                byte[] chunk = new byte[1 << 20];
+                MemorySegment heap = MemorySegment.ofArray(chunk);
+                long at = 0;
+                while (true) {
+                    long n = (long) PREAD_INTO_ARRAY.invokeExact(fd, heap, (long) chunk.length, at);
+                    if (n < 0) {
+                        throw new NativeFileException("pread", ("fd " + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII), 5);
+                    }
+                    if (n == 0) {
+                        return md.digest();
+                    }
+                    md.update(chunk, 0, (int) n);
+                    at += n;
+                }
+            } catch (NativeFileException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
         /** The descriptor's stat now (to tell whether the file changed while it was read). */
         public Stat restat() throws NativeFileException {
             return fstat(fd, ("fd " + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII));

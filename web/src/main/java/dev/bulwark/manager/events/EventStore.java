@@ -249,24 +249,39 @@ public class EventStore {
         return n == null ? 0 : n;
     }
 
+    private static final String SELECT = "select e.id, e.agent_id, a.hostname, e.stream, e.seq, e.event_time, e.received_at, e.kind, e.module,"
+            + " e.rule_id, e.severity, e.summary, e.body from agent_event e join agent a on a.id = e.agent_id";
+
     public List<StoredEvent> find(Query q) {
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select e.id, e.agent_id, a.hostname, e.stream, e.seq, e.event_time, e.received_at, e.kind, e.module,"
-                + " e.rule_id, e.severity, e.summary, e.body from agent_event e join agent a on a.id = e.agent_id");
+        StringBuilder sql = new StringBuilder(SELECT);
         sql.append(where(q, args));
         sql.append(" order by e.id desc limit ?");
         args.add(Math.max(1, Math.min(q.limit(), 1000)));
-        return jdbc.query(sql.toString(), (rs, n) -> {
-            tools.jackson.databind.JsonNode body;
-            try {
-                body = OUT.readTree(rs.getString(13));
-            } catch (tools.jackson.core.JacksonException ex) {
-                body = OUT.getNodeFactory().textNode(rs.getString(13));
-            }
-            return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                    rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant(), rs.getString(8), rs.getString(9), rs.getString(10),
-                    SEVERITIES.get(rs.getInt(11)), rs.getString(12), body);
-        }, args.toArray());
+        return jdbc.query(sql.toString(), this::stored, args.toArray());
+    }
+
+    /** One stored event by its id. */
+    public java.util.Optional<StoredEvent> byId(long id) {
+        return jdbc.query(SELECT + " where e.id = ?", this::stored, id)
+                .stream().findFirst();
+    }
+
+    /** The severity names, lowest first, as events and filters spell them. */
+    public static List<String> severities() {
+        return SEVERITIES;
+    }
+
+    private StoredEvent stored(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        tools.jackson.databind.JsonNode body;
+        try {
+            body = OUT.readTree(rs.getString(13));
+        } catch (tools.jackson.core.JacksonException ex) {
+            body = OUT.getNodeFactory().textNode(rs.getString(13));
+        }
+        return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant(), rs.getString(8), rs.getString(9), rs.getString(10),
+                SEVERITIES.get(rs.getInt(11)), rs.getString(12), body);
     }
 
     public long count(String agentId, String stream) {

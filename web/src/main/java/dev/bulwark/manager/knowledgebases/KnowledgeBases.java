@@ -57,6 +57,16 @@ public class KnowledgeBases {
         }
     }
 
+    /** The rules trees a publication compiles, by source: {@code built-in} (when configured) and {@code organisation}. */
+    public java.util.Map<String, Path> ruleSources() {
+        java.util.Map<String, Path> out = new java.util.LinkedHashMap<>();
+        if (ruleDirs.size() > 1) {
+            out.put("built-in", ruleDirs.getFirst());
+        }
+        out.put("organisation", ruleDirs.getLast());
+        return out;
+    }
+
     public KnowledgeBasePublisher publisher() {
         return publisher;
     }

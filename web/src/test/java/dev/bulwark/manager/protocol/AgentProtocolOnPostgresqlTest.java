@@ -25,7 +25,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * The schema is emptied first, so Flyway's migrations run from scratch as on a new installation.
  */
 @EnabledIfEnvironmentVariable(named = "BULWARK_TEST_POSTGRES_URL", matches = ".+")
-class AgentProtocolOnPostgresqlTest extends AgentProtocolContract {
+public class AgentProtocolOnPostgresqlTest extends AgentProtocolContract {
     @Override
     Map<String, String> database(Path dataDir) {
         return postgres();
@@ -63,7 +63,7 @@ class AgentProtocolOnPostgresqlTest extends AgentProtocolContract {
         }
     }
 
-    static Map<String, String> postgres() {
+    public static Map<String, String> postgres() {
         String url = System.getenv("BULWARK_TEST_POSTGRES_URL");
         String user = System.getenv().getOrDefault("BULWARK_TEST_POSTGRES_USER", "bulwark");
         String password = System.getenv().getOrDefault("BULWARK_TEST_POSTGRES_PASSWORD", "");

@@ -19,22 +19,22 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** A real manager (Spring Boot, Tomcat, the real database) on a free loopback port, for tests. */
-final class RunningManager implements AutoCloseable {
+public final class RunningManager implements AutoCloseable {
     /** The checkout (tests run in web/). */
-    static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    public static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
     final Path dataDir;
     final Map<String, String> database;
     ConfigurableApplicationContext ctx;
     int port;
 
-    RunningManager(Path dataDir, Map<String, String> database) throws IOException {
+    public RunningManager(Path dataDir, Map<String, String> database) throws IOException {
         this.dataDir = dataDir;
         this.database = database;
         new KnowledgeBasePublisher(dataDir, Clock.systemUTC()).createKey();
     }
 
-    RunningManager start(int atPort) {
+    public RunningManager start(int atPort) {
         List<String> args = new ArrayList<>(List.of("--bulwark.data-dir=" + dataDir, "--server.port=" + atPort,
                 "--bulwark.heartbeat.max-seconds=1", "--bulwark.heartbeat.missed-after=2", "--bulwark.heartbeat.check=PT0.5S",
                 "--logging.level.root=WARN", "--bulwark.rules.builtin=" + REPO.resolve("knowledge-base/src/main/resources/rules"),
@@ -45,19 +45,19 @@ final class RunningManager implements AutoCloseable {
         return this;
     }
 
-    URI url() {
+    public URI url() {
         return URI.create(("true".equals(database.get("server.ssl.enabled")) ? "https" : "http") + "://127.0.0.1:" + port);
     }
 
-    JdbcTemplate jdbc() {
+    public JdbcTemplate jdbc() {
         return ctx.getBean(JdbcTemplate.class);
     }
 
-    String adminKey() throws IOException {
+    public String adminKey() throws IOException {
         return Files.readString(dataDir.resolve("initial-admin-api-key")).trim();
     }
 
-    HttpResponse<String> call(String method, String path, String apiKey, String body) throws IOException, InterruptedException {
+    public HttpResponse<String> call(String method, String path, String apiKey, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(url().resolve(path)).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (apiKey != null) {

@@ -1,0 +1,110 @@
+package dev.bulwark.manager.console;
+
+import dev.bulwark.manager.agents.Agent;
+import dev.bulwark.manager.agents.AgentCommands;
+import dev.bulwark.manager.agents.AgentRepository;
+import dev.bulwark.manager.api.ApiException;
+import dev.bulwark.manager.events.EventStore;
+import dev.bulwark.manager.policies.PolicyTree;
+import java.security.Principal;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** Computers: the list (filtered, sorted and paged here), and one computer with its policy, events, commands and actions. */
+@Controller
+public class ComputerPages {
+    static final int PAGE = 50;
+    static final List<String> SORTS = List.of("hostname", "health", "heartbeat", "bundle");
+
+    private final AgentRepository agents;
+    private final EventStore events;
+    private final AgentCommands commands;
+    private final PolicyTree policies;
+
+    public ComputerPages(AgentRepository agents, EventStore events, AgentCommands commands, PolicyTree policies) {
+        this.agents = agents;
+        this.events = events;
+        this.commands = commands;
+        this.policies = policies;
+    }
+
+    /** A row of the list. */
+    public record Row(String id, String hostname, String health, Instant lastHeartbeat, long bundleVersion, String modules, String os, String version) {
+    }
+
+    @GetMapping("/console/computers")
+    public String list(@RequestParam(required = false) String q, @RequestParam(required = false) String health,
+                       @RequestParam(required = false) String sort, @RequestParam(required = false) String dir,
+                       @RequestParam(required = false) String page, Model model) {
+        String text = Params.text("q", q, 100);
+        String h = Params.token("health", health);
+        String by = Params.choice("sort", sort, SORTS);
+        boolean desc = "desc".equals(Params.choice("dir", dir, List.of("asc", "desc")));
+        int p = (int) Params.number("page", page, 0, 1_000_000, 0);
+        Comparator<Row> order = switch (by) {
+            case "health" -> Comparator.comparing(Row::health);
+            case "heartbeat" -> Comparator.comparing(Row::lastHeartbeat, Comparator.nullsFirst(Comparator.naturalOrder()));
+            case "bundle" -> Comparator.comparingLong(Row::bundleVersion);
+            default -> Comparator.comparing(r -> r.hostname().toLowerCase(Locale.ROOT));
+        };
+        if (desc) {
+            order = order.reversed();
+        }
+        List<Row> rows = agents.findAll().stream()
+                .map(a -> new Row(a.id(), a.hostname(), ConsoleQueries.health(a), a.lastHeartbeat(), a.bundleVersion(), a.modules(), a.os(), a.agentVersion()))
+                .filter(r -> h == null || r.health().equals(h))
+                .filter(r -> text == null || r.hostname().toLowerCase(Locale.ROOT).contains(text.toLowerCase(Locale.ROOT))
+                        || r.id().toLowerCase(Locale.ROOT).contains(text.toLowerCase(Locale.ROOT)))
+                .sorted(order).toList();
+        model.addAttribute("total", rows.size());
+        model.addAttribute("rows", rows.stream().skip((long) p * PAGE).limit(PAGE).toList());
+        model.addAttribute("page", p);
+        model.addAttribute("pages", Math.max(1, (rows.size() + PAGE - 1) / PAGE));
+        model.addAttribute("q", text);
+        model.addAttribute("health", h);
+        model.addAttribute("healths", ConsoleQueries.HEALTH_ORDER);
+        model.addAttribute("sort", by);
+        model.addAttribute("dir", desc ? "desc" : "asc");
+        return "console/computers";
+    }
+
+    @GetMapping("/console/computers/{id}")
+    public String computer(@PathVariable String id, Model model) {
+        Agent a = find(id);
+        model.addAttribute("agent", a);
+        model.addAttribute("health", ConsoleQueries.health(a));
+        model.addAttribute("policy", policies.effective(a.id()));
+        model.addAttribute("events", events.find(new EventStore.Query(a.id(), null, null, null, null, null, null, 20, 0)));
+        model.addAttribute("commands", commands.forAgent(a.id()));
+        model.addAttribute("kinds", List.of("scan-now", "rebuild-baseline", "recommendation-scan"));
+        return "console/computer";
+    }
+
+    @PostMapping("/console/computers/{id}/commands")
+    @PreAuthorize("hasAnyRole('ADMIN', 'ANALYST')")
+    public String command(@PathVariable String id, @RequestParam String kind, Principal who, RedirectAttributes flash) {
+        Agent a = find(id);
+        if (!List.of("scan-now", "rebuild-baseline", "recommendation-scan").contains(kind)) {
+            throw ApiException.badRequest("bad-parameter", "kind", "kind is scan-now, rebuild-baseline or recommendation-scan");
+        }
+        AgentCommands.CommandView c = commands.queue(who.getName(), a.id(), kind, Map.of());
+        flash.addFlashAttribute("info", "Queued " + kind + " (command " + c.id() + "); the computer picks it up at its next heartbeat.");
+        return "redirect:/console/computers/" + a.id();
+    }
+
+    private Agent find(String id) {
+        String key = Params.token("id", id);
+        return agents.findById(key).orElseThrow(() -> new ApiException(404, "no-such-computer", "id", "no computer has the id " + key));
+    }
+}

@@ -77,6 +77,21 @@ public final class AdminDecisions {
         return approved ? "approved" : null;
     }
 
+    /**
+     * Adds one decision to the decisions file in {@code dir} (read, changed, replaced atomically): what
+     * {@code appcontrol approve|block} and the manager's approve and block commands do. A running
+     * enforcement reads the file again when it changes.
+     */
+    public static Decision record(Path dir, Decision d) throws IOException {
+        synchronized (AdminDecisions.class) {
+            Path f = dir.resolve(FILE);
+            AdminDecisions all = load(f);
+            all.add(d);
+            all.save(f);
+            return d;
+        }
+    }
+
     public synchronized List<Decision> all() {
         return List.copyOf(decisions);
     }

@@ -113,14 +113,12 @@ final class AppControlCommand implements Runnable {
             if ((hash == null) == (path == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --hash or --path");
             }
-            Path f = dir(state).resolve(AdminDecisions.FILE);
-            AdminDecisions d = AdminDecisions.load(f);
             try {
-                d.add(new AdminDecisions.Decision(approve(), hash != null ? "hash" : "path", hash != null ? hash.toLowerCase(java.util.Locale.ROOT) : path, note));
+                AdminDecisions.record(dir(state), new AdminDecisions.Decision(approve(), hash != null ? "hash" : "path",
+                        hash != null ? hash.toLowerCase(java.util.Locale.ROOT) : path, note));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            d.save(f);
             spec.commandLine().getOut().println((approve() ? "approved " : "blocked ") + (hash != null ? hash : path)
                     + " (a running 'appcontrol enforce' or agent picks it up within a second)");
             return ExitCodes.OK;

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.appcontrol.AdminDecisions;
 import dev.bulwark.agent.linux.journald.JournalReader;
 import dev.bulwark.agent.loginspection.LogWatcher;
 import dev.bulwark.agent.protocol.Messages;
@@ -180,7 +181,7 @@ final class ManagerCommands {
 
                     @Override
                     public ManagedState.Outcome execute(Messages.Command c) {
-                        return carryOut(c, kb, agentSpool, integrity, antimalware);
+                        return carryOut(c, kb, agentSpool, integrity, antimalware, store.root().resolve("appcontrol"));
                     }
                 });
                 kb = store.loadCurrent().orElse(null);
@@ -253,8 +254,11 @@ final class ManagerCommands {
 
         /** The commands this agent carries out today; the others are answered 'unsupported' with the way to do them by hand. */
         static ManagedState.Outcome carryOut(Messages.Command c, LoadedKnowledgeBase kb, EventSpool agentSpool, IntegrityModule integrity,
-                                             AntimalwareModule antimalware) {
+                                             AntimalwareModule antimalware, Path appControl) {
             switch (c.kind()) {
+                case "approve", "block" -> {
+                    return decide(c, appControl);
+                }
                 case "recommendation-scan" -> {
                     try {
                         if (kb == null) {
@@ -290,6 +294,29 @@ final class ManagerCommands {
                 default -> {
                     return new ManagedState.Outcome("unsupported", "'" + c.kind() + "' belongs to a module this agent does not run yet");
                 }
+            }
+        }
+
+        /**
+         * An admin's application-control decision from the manager: by {@code sha256} or by {@code path},
+         * kept in the decisions file that enforcement reads (it takes effect within a second there).
+         */
+        static ManagedState.Outcome decide(Messages.Command c, Path appControl) {
+            Map<String, String> a = c.arguments() == null ? Map.of() : c.arguments();
+            String hash = a.get("sha256");
+            String path = a.get("path");
+            if ((hash == null) == (path == null)) {
+                return new ManagedState.Outcome("failed", c.kind() + " needs exactly one of the arguments sha256 and path");
+            }
+            try {
+                AdminDecisions.Decision d = AdminDecisions.record(appControl, new AdminDecisions.Decision(c.kind().equals("approve"),
+                        hash != null ? "hash" : "path", hash != null ? hash.toLowerCase(java.util.Locale.ROOT) : path,
+                        a.getOrDefault("note", "") + " (manager command " + c.id() + ")"));
+                return new ManagedState.Outcome("done", (d.approve() ? "approved " : "blocked ") + d.kind() + " " + d.value());
+            } catch (IllegalArgumentException e) {
+                return new ManagedState.Outcome("failed", e.getMessage());
+            } catch (IOException e) {
+                return new ManagedState.Outcome("failed", "cannot write the decisions file: " + e.getMessage());
             }
         }
 

@@ -26,7 +26,7 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class AgentCommands {
-    public static final Set<String> KINDS = Set.of("scan-now", "rebuild-baseline", "recommendation-scan", "approve");
+    public static final Set<String> KINDS = Set.of("scan-now", "rebuild-baseline", "recommendation-scan", "approve", "block");
     public static final Set<String> OUTCOMES = Set.of("done", "failed", "unsupported");
     private static final Duration REDELIVER = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,6 +60,14 @@ public class AgentCommands {
         if (args.size() > 20 || args.entrySet().stream().anyMatch(e -> e.getKey() == null || !e.getKey().matches("[a-zA-Z][a-zA-Z0-9-]{0,31}")
                 || e.getValue() == null || e.getValue().length() > 4096)) {
             throw ApiException.badRequest("bad-arguments", "arguments", "at most 20 arguments, names of letters, digits and '-', values up to 4,096 characters");
+        }
+        if (kind.equals("approve") || kind.equals("block")) {
+            String hash = args.get("sha256");
+            String path = args.get("path");
+            if ((hash == null) == (path == null) || hash != null && !hash.matches("[0-9a-f]{64}")
+                    || path != null && (!path.startsWith("/") || path.chars().anyMatch(Character::isISOControl))) {
+                throw ApiException.badRequest("bad-arguments", "arguments", kind + " takes exactly one of sha256 (64 lower-case hex digits) or path (absolute)");
+            }
         }
         String argsJson = json(new TreeMap<>(args));
         Instant now = clock.instant();

@@ -88,7 +88,60 @@ public class ComputerPages {
         model.addAttribute("events", events.find(new EventStore.Query(a.id(), null, null, null, null, null, null, 20, 0)));
         model.addAttribute("commands", commands.forAgent(a.id()));
         model.addAttribute("kinds", List.of("scan-now", "rebuild-baseline", "recommendation-scan"));
+        model.addAttribute("unrecognised", unrecognised(a.id()));
         return "console/computer";
+    }
+
+    /** An executable application control reported on a computer: the newest report of each, and how often. */
+    public record Unrecognised(String sha256, String path, String user, String parent, String commandLine, String ruleId, String severity,
+                               Instant lastSeen, long eventId, int reports) {
+    }
+
+    /** From the computer's newest application-control events: each executable once (by hash, else path), newest first. */
+    List<Unrecognised> unrecognised(String agentId) {
+        Map<String, Unrecognised> byKey = new java.util.LinkedHashMap<>();
+        for (EventStore.StoredEvent e : events.find(new EventStore.Query(agentId, "appcontrol", null, null, null, null, null, 500, 0))) {
+            var ev = e.event().path("evidence");
+            String sha = ev.path("sha256").asText("");
+            String path = ev.path("path").asText("");
+            if (path.isEmpty() && sha.isEmpty()) {
+                continue;
+            }
+            String key = sha.matches("[0-9a-f]{64}") ? sha : "path:" + path;
+            Unrecognised seen = byKey.get(key);
+            if (seen == null) {
+                byKey.put(key, new Unrecognised(sha.matches("[0-9a-f]{64}") ? sha : null, path, ev.path("user").asText(""), ev.path("parent").asText(""),
+                        ev.path("commandLine").asText(""), e.ruleId(), e.severity(), e.time(), e.id(), 1));
+            } else {
+                byKey.put(key, new Unrecognised(seen.sha256(), seen.path(), seen.user(), seen.parent(), seen.commandLine(), seen.ruleId(),
+                        seen.severity(), seen.lastSeen(), seen.eventId(), seen.reports() + 1));
+            }
+        }
+        return List.copyOf(byKey.values());
+    }
+
+    /** An admin's decision about an executable on this computer: sent as an approve or block command, carried out by the agent. */
+    @PostMapping("/console/computers/{id}/decisions")
+    @PreAuthorize("hasRole('ADMIN')")
+    public String decide(@PathVariable String id, @RequestParam String decision, @RequestParam(required = false) String sha256,
+                         @RequestParam(required = false) String path, @RequestParam(required = false) String note, Principal who,
+                         RedirectAttributes flash) {
+        Agent a = find(id);
+        String kind = Params.choice("decision", decision, List.of("approve", "block"));
+        Map<String, String> args = new java.util.TreeMap<>();
+        if (sha256 != null && !sha256.isBlank()) {
+            args.put("sha256", sha256.strip().toLowerCase(Locale.ROOT));
+        } else if (path != null && !path.isBlank()) {
+            args.put("path", Params.text("path", path, 4096));
+        }
+        String why = Params.text("note", note, 500);
+        if (why != null) {
+            args.put("note", why);
+        }
+        AgentCommands.CommandView c = commands.queue(who.getName(), a.id(), kind, args);
+        flash.addFlashAttribute("info", (kind.equals("approve") ? "Approval" : "Block") + " sent as command " + c.id()
+                + "; the computer carries it out at its next heartbeat.");
+        return "redirect:/console/computers/" + a.id();
     }
 
     @PostMapping("/console/computers/{id}/commands")

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.opencsv.CSVReader;
+import dev.bulwark.agent.protocol.Messages;
 import dev.bulwark.agent.protocol.Messages.EventBatch;
 import dev.bulwark.agent.protocol.Messages.Heartbeat;
 import dev.bulwark.agent.protocol.Messages.SpooledEvent;
@@ -82,6 +83,17 @@ class ConsoleBrowserTest {
         return new SpooledEvent(seq, Instant.now().toString(), severity, e);
     }
 
+    static final String XMRIG_SHA256 = "9f".repeat(32);
+
+    /** What application control reports about an unknown program (rule AC-EXEC-0002's finding). */
+    static SpooledEvent unrecognised(long seq, String path) {
+        ObjectNode e = JSON.createObjectNode().put("kind", "finding").put("ruleId", "AC-EXEC-0002").put("module", "appcontrol")
+                .put("severity", "high").put("message", "blocked unrecognised executable " + path + " run by bob");
+        e.putObject("evidence").put("path", path).put("sha256", XMRIG_SHA256).put("user", "bob").put("parent", "/usr/bin/bash")
+                .put("commandLine", "./xmrig --donate-level 1");
+        return new SpooledEvent(seq, Instant.now().toString(), "high", e);
+    }
+
     @Test
     void aSecurityEngineersDayAndWhatNarrowerRolesMayNotDo() throws Exception {
         Files.createDirectories(SHOTS);
@@ -97,7 +109,8 @@ class ConsoleBrowserTest {
                     event(1, "LI-SSH-0001", "loginspection", "high", "sshd: 5 failed logins for root from 203.0.113.9"),
                     event(2, "LI-SSH-0001", "loginspection", "medium", "<script>alert(1)</script><img src=x onerror=alert(2)>"),
                     event(3, "AM-SIG-0001", "antimalware", "critical", "EICAR-Test-File in /tmp/eicar.com, quarantined"),
-                    event(4, "LI-SSH-0001", "loginspection", "low", "sshd: accepted publickey for deploy"))));
+                    event(4, "LI-SSH-0001", "loginspection", "low", "sshd: accepted publickey for deploy"),
+                    unrecognised(5, "/tmp/xmrig"))));
             // the test manager expects a heartbeat every second: wait for its "missed" event, so the event counts stay put below
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (JSON.readTree(m.call("GET", "/api/events/count?text=missed", admin, null).body()).get("count").asLong() == 0) {
@@ -151,7 +164,7 @@ class ConsoleBrowserTest {
                 // events: hostile text shows as text; filter; export exactly the filter
                 go(b, b.findElement(By.linkText("Events")));
                 long all = JSON.readTree(m.call("GET", "/api/events/count", admin, null).body()).get("count").asLong();
-                assertEquals(5, all, "the agent's four events and the manager's heartbeat-missed");
+                assertEquals(6, all, "the agent's five events and the manager's heartbeat-missed");
                 assertEquals(all, b.findElements(By.cssSelector("#events tbody tr")).size());
                 assertTrue(text(b, "#events").contains("<script>alert(1)</script><img src=x onerror=alert(2)>"), "markup is shown as text");
                 assertTrue(b.findElements(By.cssSelector("#events script, #events img")).isEmpty(), "no markup from an event reaches the page");
@@ -159,7 +172,7 @@ class ConsoleBrowserTest {
                 new Select(b.findElement(By.id("f-severity"))).selectByValue("high");
                 go(b, b.findElement(By.cssSelector("form.filters button")));
                 long high = JSON.readTree(m.call("GET", "/api/events/count?severity=high", admin, null).body()).get("count").asLong();
-                assertEquals(3, high, "high, critical and heartbeat-missed (high)");
+                assertEquals(4, high, "high, critical, the unrecognised program and heartbeat-missed (high)");
                 assertEquals(high, b.findElements(By.cssSelector("#events tbody tr")).size(), "high and above: " + text(b, "#events"));
                 shot(b, "events");
                 String csvHref = b.findElement(By.id("export-csv")).getAttribute("href");
@@ -179,6 +192,17 @@ class ConsoleBrowserTest {
                 go(b, b.findElement(By.xpath("//button[normalize-space()='Scan now']")));
                 assertTrue(text(b, ".info").contains("Queued scan-now"), text(b, "main"));
                 assertTrue(text(b, "main").contains("waiting"), "the command is listed as waiting");
+                // unrecognised software: approve it for this computer; the agent is given the decision at its heartbeat
+                WebElement row = b.findElement(By.xpath("//table[@id='unrecognised']//tr[contains(., '/tmp/xmrig')]"));
+                assertTrue(row.getText().contains("bob") && row.getText().contains("./xmrig --donate-level 1"), row.getText());
+                go(b, row.findElement(By.xpath(".//button[normalize-space()='Approve']")));
+                assertTrue(text(b, ".info").startsWith("Approval sent as command"), text(b, "main"));
+                Messages.Command approval = agent.heartbeat(new Heartbeat("ok", List.of("appcontrol"), 0, Map.of())).commands().stream()
+                        .filter(c -> c.kind().equals("approve")).findFirst().orElseThrow();
+                assertEquals(Map.of("sha256", XMRIG_SHA256), approval.arguments());
+                agent.reportCommand(approval.id(), "done", "approved hash " + XMRIG_SHA256);
+                b.navigate().refresh();
+                assertTrue(text(b, "main").contains("done: approved hash " + XMRIG_SHA256), "the agent's answer is shown: " + text(b, "main"));
                 shot(b, "computer");
 
                 // author an organisation rule from a built-in one: a lint error at its line while typing, fixed,

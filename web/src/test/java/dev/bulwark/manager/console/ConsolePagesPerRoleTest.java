@@ -144,6 +144,9 @@ class ConsolePagesPerRoleTest {
                 assertEquals(commands, s.get("/console/computers/" + agentId).body().contains(">Scan now<"), "the button only for who may");
                 HttpResponse<String> cmd = s.post("/console/computers/" + agentId + "/commands", Map.of("kind", "scan-now"), true);
                 assertEquals(commands ? 302 : 403, cmd.statusCode(), p.getKey() + " queues a scan");
+                HttpResponse<String> decision = s.post("/console/computers/" + agentId + "/decisions",
+                        Map.of("decision", "approve", "sha256", "ab".repeat(32)), true);
+                assertEquals(p.getKey().equals("admin") ? 302 : 403, decision.statusCode(), p.getKey() + " approves software");
                 s.get("/console/knowledge-bases");
                 boolean publish = List.of("admin", "rita").contains(p.getKey());
                 HttpResponse<String> pub = s.post("/console/knowledge-bases", Map.of(), true);
@@ -162,7 +165,7 @@ class ConsolePagesPerRoleTest {
                 assertEquals(403, s.post("/console/computers/" + agentId + "/commands", Map.of("kind", "scan-now"), false).statusCode());
             }
             long queued = JSON.readTree(m.call("GET", "/api/agents/" + agentId + "/commands", admin, null).body()).size();
-            assertEquals(2, queued, "the admin's and the analyst's scans, nothing from the refused ones");
+            assertEquals(3, queued, "the admin's and the analyst's scans and the admin's approval, nothing from the refused ones");
 
             // hostile parameters: a readable 400 page, never a 500
             Session s = new Session(m.url()).signIn("admin", passwords.get("admin"));
@@ -174,6 +177,12 @@ class ConsolePagesPerRoleTest {
                 assertEquals(400, r.statusCode(), page + ": " + r.body());
                 assertTrue(r.body().contains("class=\"problem\""), page);
                 assertFalse(r.body().contains("Exception"), page);
+            }
+            s.get("/console");
+            for (Map<String, String> bad : List.of(Map.of("decision", "approve", "sha256", "zz"), Map.of("decision", "allow", "sha256", "ab".repeat(32)),
+                    Map.of("decision", "approve", "path", "relative/x"), Map.of("decision", "block"))) {
+                HttpResponse<String> r = s.post("/console/computers/" + agentId + "/decisions", bad, true);
+                assertEquals(400, r.statusCode(), bad + ": " + r.body());
             }
             assertEquals(404, s.get("/console/computers/no-such-id").statusCode());
             assertEquals(404, s.get("/console/events/999999").statusCode());

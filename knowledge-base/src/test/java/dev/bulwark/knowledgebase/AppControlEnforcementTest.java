@@ -101,7 +101,7 @@ class AppControlEnforcementTest {
             Path fresh = copyOf("/bin/echo", "installed-update");
             assertTrue(run(fresh).contains("Operation not permitted"));
             assertEquals(0, DefaultBundleOnAgentRuntimeTest.agent("appcontrol", "maintenance", "--state", state.toString(), "--for", "10m").exit());
-            assertTrue(eventually(() -> run(fresh).endsWith("rc=0")), "maintenance admits new software");
+            assertTrue(eventually(() -> run(fresh).endsWith("rc=0")), "maintenance admits new software: " + run(fresh) + "\n" + Files.readString(log));
             assertEquals(0, DefaultBundleOnAgentRuntimeTest.agent("appcontrol", "maintenance", "--state", state.toString(), "--end").exit());
             assertTrue(eventually(() -> run(fresh).endsWith("rc=0")), "and it stays admitted after the window: it is in the inventory now");
         } finally {

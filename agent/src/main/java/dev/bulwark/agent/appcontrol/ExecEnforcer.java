@@ -91,6 +91,8 @@ public final class ExecEnforcer implements AutoCloseable {
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
     private volatile boolean inventoryDirty;
+    /** Bumped by {@link #invalidate}: a decision made before it (with the old decisions or window) is answered but not cached. */
+    private long generation;
 
     private ExecEnforcer(Config config, LoadedKnowledgeBase kb, ExecInventory inventory, java.util.function.Supplier<AdminDecisions> admin, Path inventoryFile,
                          MaintenanceWindow maintenance, Listener listener, FanotifyAccess fan) {
@@ -141,6 +143,7 @@ public final class ExecEnforcer implements AutoCloseable {
     /** Forgets every cached decision (after an approval, a block, a mode or window change). */
     public void invalidate() {
         synchronized (cache) {
+            generation++;
             cache.clear();
         }
     }
@@ -248,6 +251,10 @@ public final class ExecEnforcer implements AutoCloseable {
     }
 
     private void decide(Task t, StreamSession session) {
+        long gen;
+        synchronized (cache) {
+            gen = generation;
+        }
         Stat st;
         String sha;
         try (OpenedFile f = OpenedFile.borrow(t.event().fd())) {
@@ -275,7 +282,9 @@ public final class ExecEnforcer implements AutoCloseable {
         }
         decided.incrementAndGet();
         synchronized (cache) {
-            cache.put(Key.of(st), allow);
+            if (gen == generation) {
+                cache.put(Key.of(st), allow);
+            }
         }
         if (allow && inMaintenance && (status.equals("unknown") || status.equals("changed"))) {
             inventory.put(ExecInventory.Entry.of(t.path(), sha, st, entry == null ? null : entry.packageName(), false));

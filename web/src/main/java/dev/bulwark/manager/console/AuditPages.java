@@ -8,6 +8,7 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /** The audit log, newest first, with a check of its hash chain and its export. For administrators and auditors. */
@@ -38,7 +39,7 @@ public class AuditPages {
     /** The chain check; a fragment for htmx, or a whole page without it. */
     @GetMapping("/console/audit/verify")
     public String verify(Model model,
-                         @org.springframework.web.bind.annotation.RequestHeader(value = "HX-Request", required = false) String htmx) {
+                         @RequestHeader(value = "HX-Request", required = false) String htmx) {
         model.addAttribute("verification", audit.verify());
         return htmx != null ? "console/audit :: verification" : "console/audit-verify";
     }

@@ -26,6 +26,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 public class ComputerPages {
     static final int PAGE = 50;
     static final List<String> SORTS = List.of("hostname", "health", "heartbeat", "bundle");
+    /** The commands a computer's page offers as buttons. */
+    static final List<String> ACTIONS = List.of("scan-now", "rebuild-baseline", "recommendation-scan");
 
     private final AgentRepository agents;
     private final EventStore events;
@@ -87,7 +89,7 @@ public class ComputerPages {
         model.addAttribute("policy", policies.effective(a.id()));
         model.addAttribute("events", events.find(new EventStore.Query(a.id(), null, null, null, null, null, null, 20, 0)));
         model.addAttribute("commands", commands.forAgent(a.id()));
-        model.addAttribute("kinds", List.of("scan-now", "rebuild-baseline", "recommendation-scan"));
+        model.addAttribute("kinds", ACTIONS);
         model.addAttribute("unrecognised", unrecognised(a.id()));
         return "console/computer";
     }
@@ -99,7 +101,8 @@ public class ComputerPages {
 
     /** From the computer's newest application-control events: each executable once (by hash, else path), newest first. */
     List<Unrecognised> unrecognised(String agentId) {
-        Map<String, Unrecognised> byKey = new java.util.LinkedHashMap<>();
+        Map<String, Unrecognised> byKey = new java.util.LinkedHashMap<>(); // the newest report of each executable
+        Map<String, Integer> reports = new java.util.HashMap<>();
         for (EventStore.StoredEvent e : events.find(new EventStore.Query(agentId, "appcontrol", null, null, null, null, null, 500, 0))) {
             var ev = e.event().path("evidence");
             String sha = ev.path("sha256").asText("");
@@ -107,16 +110,14 @@ public class ComputerPages {
             if (path.isEmpty() && sha.isEmpty()) {
                 continue;
             }
-            String key = sha.matches("[0-9a-f]{64}") ? sha : "path:" + path;
-            Unrecognised seen = byKey.get(key);
-            if (seen == null) {
-                byKey.put(key, new Unrecognised(sha.matches("[0-9a-f]{64}") ? sha : null, path, ev.path("user").asText(""), ev.path("parent").asText(""),
-                        ev.path("commandLine").asText(""), e.ruleId(), e.severity(), e.time(), e.id(), 1));
-            } else {
-                byKey.put(key, new Unrecognised(seen.sha256(), seen.path(), seen.user(), seen.parent(), seen.commandLine(), seen.ruleId(),
-                        seen.severity(), seen.lastSeen(), seen.eventId(), seen.reports() + 1));
-            }
+            boolean hashed = sha.matches("[0-9a-f]{64}");
+            String key = hashed ? sha : "path:" + path;
+            reports.merge(key, 1, Integer::sum);
+            byKey.putIfAbsent(key, new Unrecognised(hashed ? sha : null, path, ev.path("user").asText(""), ev.path("parent").asText(""),
+                    ev.path("commandLine").asText(""), e.ruleId(), e.severity(), e.time(), e.id(), 0));
         }
+        byKey.replaceAll((k, u) -> new Unrecognised(u.sha256(), u.path(), u.user(), u.parent(), u.commandLine(), u.ruleId(), u.severity(),
+                u.lastSeen(), u.eventId(), reports.get(k)));
         return List.copyOf(byKey.values());
     }
 
@@ -148,7 +149,7 @@ public class ComputerPages {
     @PreAuthorize("hasAnyRole('ADMIN', 'ANALYST')")
     public String command(@PathVariable String id, @RequestParam String kind, Principal who, RedirectAttributes flash) {
         Agent a = find(id);
-        if (!List.of("scan-now", "rebuild-baseline", "recommendation-scan").contains(kind)) {
+        if (!ACTIONS.contains(kind)) {
             throw ApiException.badRequest("bad-parameter", "kind", "kind is scan-now, rebuild-baseline or recommendation-scan");
         }
         AgentCommands.CommandView c = commands.queue(who.getName(), a.id(), kind, Map.of());

@@ -33,7 +33,7 @@ public class ConsoleAdvice {
             }
             Set<String> roles = auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet());
             boolean admin = roles.contains("ROLE_ADMIN");
-            String role = roles.stream().filter(r -> r.startsWith("ROLE_")).map(r -> r.substring(5).toLowerCase().replace('_', '-'))
+            String role = roles.stream().filter(r -> r.startsWith("ROLE_")).map(r -> r.substring(5).toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                     .findFirst().orElse("");
             return new Me(auth.getName(), role, admin, admin || roles.contains("ROLE_RULE_AUTHOR"), admin || roles.contains("ROLE_ANALYST"));
         }

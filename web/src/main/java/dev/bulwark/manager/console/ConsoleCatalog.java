@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
 /**
  * The rule catalog the console searches: the Lucene catalog of rule-authoring, kept in the manager's
  * data folder (index and version history) and synchronised from the same rules trees a publication
- * compiles, at start and after each publication. Rules that cannot be catalogued are kept as problems
+ * compiles, on first use after a start and after each publication or saved edit. Rules that cannot be catalogued are kept as problems
  * for the rules page to show.
  */
 @Component
@@ -36,7 +36,7 @@ public class ConsoleCatalog {
     private final RuleCatalog catalog;
     private final KnowledgeBases kbs;
     private volatile List<RuleProblem> problems = List.of();
-    private boolean loaded;
+    private volatile boolean loaded;
 
     public ConsoleCatalog(KnowledgeBases kbs, @Value("${bulwark.data-dir}") Path dataDir) throws IOException {
         this.kbs = kbs;
@@ -44,9 +44,13 @@ public class ConsoleCatalog {
     }
 
     /** The first reader after a start synchronises the catalog (parsing every rule takes a moment; managers that serve only agents never pay it). */
-    private synchronized void load() {
-        if (!loaded) {
-            sync("manager");
+    private void load() {
+        if (!loaded) { // searches after the first never wait on the monitor a publication's sync holds
+            synchronized (this) {
+                if (!loaded) {
+                    sync("manager");
+                }
+            }
         }
     }
 

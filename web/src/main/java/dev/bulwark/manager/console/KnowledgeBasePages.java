@@ -1,7 +1,6 @@
 package dev.bulwark.manager.console;
 
 import dev.bulwark.manager.agents.AgentRepository;
-import dev.bulwark.manager.api.ApiException;
 import dev.bulwark.manager.knowledgebases.KnowledgeBaseRecord;
 import dev.bulwark.manager.knowledgebases.KnowledgeBases;
 import java.security.Principal;
@@ -56,8 +55,6 @@ public class KnowledgeBasePages {
         } catch (KnowledgeBases.PublishRefused e) {
             response.setStatus(htmx != null ? 200 : 422); // htmx swaps only successful responses
             model.addAttribute("refused", e.getMessage());
-        } catch (ApiException e) {
-            throw e;
         }
         if (htmx != null) {
             return "console/knowledge-bases :: result";

@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,6 +44,10 @@ final class IntegrityModule implements AutoCloseable {
     private Future<?> running;
     private long nextPass;
     private volatile String lastSummary = "";
+    private volatile long baselineEntries = -1;
+    private volatile long lastPassEpochSeconds = -1;
+    private volatile long lastChanges = -1;
+    private volatile long lastPassFailed;
 
     IntegrityModule(Path storeDir, List<String> paths, boolean ruleDeclared, LoadedKnowledgeBase kb, EventSink sink, Duration interval) {
         this.ruleDeclared = ruleDeclared;
@@ -73,6 +79,8 @@ final class IntegrityModule implements AutoCloseable {
             try {
                 pass(false);
             } catch (IOException | RuntimeException e) {
+                lastPassFailed = 1;
+                lastPassEpochSeconds = System.currentTimeMillis() / 1000;
                 lastSummary = "integrity pass failed: " + e.getMessage();
                 System.err.println(lastSummary);
             }
@@ -119,12 +127,34 @@ final class IntegrityModule implements AutoCloseable {
                     old == null ? c -> { } : listener, flush);
             lastSummary = String.format("%s %,d entries in %.1f s%s", old == null ? "integrity baseline of" : "integrity check of", s.entries(),
                     s.nanos() / 1e9, old == null ? "" : String.format(": %,d changes", s.changes()));
+            baselineEntries = s.entries();
+            lastChanges = old == null ? 0 : s.changes();
+            lastPassFailed = 0;
+            lastPassEpochSeconds = System.currentTimeMillis() / 1000;
             System.err.println(lastSummary);
         } finally {
             if (old != null) {
                 old.close();
             }
         }
+    }
+
+    /**
+     * The baseline's state for the heartbeat: entries, when the last pass ended (epoch seconds), its
+     * changes and whether it failed, and the trees the policy names; absent until a first pass.
+     */
+    Map<String, Long> state() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("integrity.paths", (long) paths.size());
+        if (lastPassEpochSeconds >= 0) {
+            m.put("integrity.lastPass", lastPassEpochSeconds);
+            m.put("integrity.lastPassFailed", lastPassFailed);
+        }
+        if (baselineEntries >= 0) {
+            m.put("integrity.baselineEntries", baselineEntries);
+            m.put("integrity.lastChanges", lastChanges);
+        }
+        return m;
     }
 
     @Override

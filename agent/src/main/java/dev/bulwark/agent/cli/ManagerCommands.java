@@ -2,6 +2,7 @@ package dev.bulwark.agent.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.appcontrol.AdminDecisions;
+import dev.bulwark.agent.appcontrol.AppControlState;
 import dev.bulwark.agent.linux.journald.JournalReader;
 import dev.bulwark.agent.loginspection.LogWatcher;
 import dev.bulwark.agent.protocol.Messages;
@@ -187,8 +188,9 @@ final class ManagerCommands {
                 kb = store.loadCurrent().orElse(null);
                 Uplink[] holder = new Uplink[1];
                 ManagerClient client = new ManagerClient(id, clock);
+                AppControlState appControlState = new AppControlState(store.root().resolve("appcontrol"));
                 Uplink uplink = new Uplink(client, spools, () -> new Heartbeat(stop.get() ? "stopping" : "running",
-                        List.copyOf(modules), runningVersion(store), holder[0].counters()), clock).following(managed);
+                        List.copyOf(modules), runningVersion(store), heartbeatCounters(holder[0], integrity, appControlState)), clock).following(managed);
                 holder[0] = uplink;
                 Thread up = Thread.ofPlatform().name("bulwark-uplink").daemon(true).start(() -> {
                     try {
@@ -250,6 +252,16 @@ final class ManagerCommands {
                 }
             }
             return ExitCodes.OK;
+        }
+
+        /** The spools' counters, and the state of the integrity baseline and of application control, for the manager's computer page. */
+        static Map<String, Long> heartbeatCounters(Uplink uplink, IntegrityModule integrity, AppControlState appControl) {
+            Map<String, Long> c = new LinkedHashMap<>(uplink.counters());
+            if (integrity != null) {
+                c.putAll(integrity.state());
+            }
+            c.putAll(appControl.counters());
+            return c;
         }
 
         /** The commands this agent carries out today; the others are answered 'unsupported' with the way to do them by hand. */

@@ -17,11 +17,13 @@ public class AgentAdminController {
     private final AgentRepository agents;
     private final Enrollment enrollment;
     private final AgentCommands commands;
+    private final EnrollmentTokenRepository tokens;
 
-    public AgentAdminController(AgentRepository agents, Enrollment enrollment, AgentCommands commands) {
+    public AgentAdminController(AgentRepository agents, Enrollment enrollment, AgentCommands commands, EnrollmentTokenRepository tokens) {
         this.agents = agents;
         this.enrollment = enrollment;
         this.commands = commands;
+        this.tokens = tokens;
     }
 
     public record NewCommand(String kind, java.util.Map<String, String> arguments) {
@@ -60,6 +62,25 @@ public class AgentAdminController {
     public Enrollment.IssuedToken issue(@RequestBody NewToken req, Principal who) {
         long ttl = req.ttlSeconds() == null ? 3600 : req.ttlSeconds();
         return enrollment.issue(who.getName(), req.label(), Duration.ofSeconds(ttl));
+    }
+
+    /** A token as listed: its label and fate, never the token. */
+    public record TokenView(long id, String label, String createdBy, Instant createdAt, Instant expiresAt,
+                            Instant usedAt, String usedBy) {
+    }
+
+    @GetMapping("/api/enrollment-tokens")
+    @PreAuthorize("hasRole('ADMIN')")
+    public List<TokenView> tokens() {
+        return tokens.findAll(org.springframework.data.domain.Sort.by("id")).stream()
+                .map(t -> new TokenView(t.id(), t.label(), t.createdBy(), t.createdAt(), t.expiresAt(), t.usedAt(), t.usedBy())).toList();
+    }
+
+    @PostMapping("/api/enrollment-tokens/{id}/withdraw")
+    @PreAuthorize("hasRole('ADMIN')")
+    public java.util.Map<String, Object> withdraw(@PathVariable long id, Principal who) {
+        enrollment.withdraw(who.getName(), id);
+        return java.util.Map.of("id", id, "withdrawn", true);
     }
 
     @PostMapping("/api/agents/{id}/deactivate")

@@ -55,6 +55,18 @@ public class Enrollment {
         return new IssuedToken(t.id(), token, t.expiresAt());
     }
 
+    /** Withdraws a token not yet used, so nobody can enrol with it; a used or expired one is left as it is. */
+    @Transactional
+    public void withdraw(String actor, long id) {
+        EnrollmentToken t = tokens.findById(id).orElseThrow(() -> new ApiException(404, "no-such-token", "id", "no enrolment token " + id));
+        Instant now = clock.instant();
+        if (t.usedAt() == null && t.expiresAt().isAfter(now)) {
+            Instant before = t.expiresAt();
+            t.expire(now);
+            audit.record(actor, "enrollment-token.withdraw", "enrollment-token/" + id, "expires=" + before, "expires=" + now);
+        }
+    }
+
     /** Checks the request, uses up the token and records the agent; refuses with a typed error naming the field. */
     @Transactional
     public Agent enroll(EnrollRequest req) {

@@ -49,6 +49,14 @@ public class EnrollmentToken {
         return label;
     }
 
+    public String createdBy() {
+        return createdBy;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
     public Instant expiresAt() {
         return expiresAt;
     }
@@ -59,6 +67,11 @@ public class EnrollmentToken {
 
     public String usedBy() {
         return usedBy;
+    }
+
+    /** Ends the token's life now, unused. */
+    void expire(Instant at) {
+        this.expiresAt = at;
     }
 
     void use(Instant at, String agentId) {

@@ -87,11 +87,50 @@ public class ComputerPages {
         model.addAttribute("agent", a);
         model.addAttribute("health", ConsoleQueries.health(a));
         model.addAttribute("policy", policies.effective(a.id()));
+        model.addAttribute("policies", policies.all());
+        model.addAttribute("policyId", a.policyId() == null ? policies.root().id() : a.policyId());
+        model.addAttribute("settingKeys", dev.bulwark.agent.protocol.PolicySettings.all().keySet());
         model.addAttribute("events", events.find(new EventStore.Query(a.id(), null, null, null, null, null, null, 20, 0)));
         model.addAttribute("commands", commands.forAgent(a.id()));
         model.addAttribute("kinds", ACTIONS);
         model.addAttribute("unrecognised", unrecognised(a.id()));
+        Map<String, Long> counters = counters(a);
+        Map<String, Long> integrity = section(counters, "integrity.");
+        Map<String, Long> appcontrol = section(counters, "appcontrol.");
+        model.addAttribute("integrity", integrity);
+        model.addAttribute("integrityLastPass", integrity.containsKey("lastPass") ? Instant.ofEpochSecond(integrity.get("lastPass")) : null);
+        model.addAttribute("appcontrol", appcontrol);
+        model.addAttribute("inventoryBuilt", appcontrol.containsKey("inventoryBuilt") ? Instant.ofEpochSecond(appcontrol.get("inventoryBuilt")) : null);
+        model.addAttribute("spool", counters.entrySet().stream().filter(e -> !e.getKey().startsWith("integrity.") && !e.getKey().startsWith("appcontrol."))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (x, y) -> x, java.util.TreeMap::new)));
         return "console/computer";
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    /** The counters of the computer's last heartbeat (the manager checked their names and count when it stored them). */
+    static Map<String, Long> counters(Agent a) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        if (a.counters() == null || a.counters().isBlank()) {
+            return out;
+        }
+        JSON.readTree(a.counters()).properties().forEach(e -> {
+            if (e.getValue().isIntegralNumber()) {
+                out.put(e.getKey(), e.getValue().asLong());
+            }
+        });
+        return out;
+    }
+
+    /** The counters under one prefix, by their short name; a name ending in a time (lastPass, inventoryBuilt) is epoch seconds. */
+    static Map<String, Long> section(Map<String, Long> counters, String prefix) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        counters.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
     }
 
     /** An executable application control reported on a computer: the newest report of each, and how often. */

@@ -1,18 +1,21 @@
 package dev.bulwark.manager.console;
 
 import dev.bulwark.manager.audit.AuditLog;
+import dev.bulwark.manager.security.AppUserRepository;
 import dev.bulwark.manager.security.LoginThrottle;
+import dev.bulwark.manager.security.SessionRecheck;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.core.annotation.Order;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,7 +36,7 @@ public class ConsoleSecurity {
     @Bean
     @Order(1)
     SecurityFilterChain console(HttpSecurity http, AuthenticationManager authentication, LoginThrottle throttle, AuditLog audit,
-                                TransactionTemplate tx) throws Exception {
+                                TransactionTemplate tx, AppUserRepository people) throws Exception {
         http.securityMatcher("/", "/login", "/logout", "/console", "/console/**", "/webjars/**");
         http.authenticationManager(authentication);
         http.authorizeHttpRequests(a -> a
@@ -54,6 +57,7 @@ public class ConsoleSecurity {
                     resp.sendRedirect(req.getContextPath() + "/login?failed");
                 }));
         http.addFilterBefore(new ThrottleFilter(throttle), UsernamePasswordAuthenticationFilter.class);
+        http.addFilterBefore(new SessionRecheck(people), AnonymousAuthenticationFilter.class);
         http.logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"));
         http.sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()));
         http.headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(CSP))

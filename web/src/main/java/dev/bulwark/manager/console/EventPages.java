@@ -3,6 +3,7 @@ package dev.bulwark.manager.console;
 import dev.bulwark.manager.api.ApiException;
 import dev.bulwark.manager.events.EventStore;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,9 +26,11 @@ public class EventPages {
     private static final JsonMapper PRETTY = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final EventStore events;
+    private final ConsoleCatalog catalog;
 
-    public EventPages(EventStore events) {
+    public EventPages(EventStore events, ConsoleCatalog catalog) {
         this.events = events;
+        this.catalog = catalog;
     }
 
     @GetMapping("/console/events")
@@ -84,6 +88,49 @@ public class EventPages {
         EventStore.StoredEvent e = events.byId(key).orElseThrow(() -> new ApiException(404, "no-such-event", "id", "no event has the id " + key));
         model.addAttribute("event", e);
         model.addAttribute("body", PRETTY.writeValueAsString(e.event()));
+        model.addAttribute("rule", e.ruleId() == null ? null : catalog.get(e.ruleId()).orElse(null));
+        JsonNode body = e.event();
+        model.addAttribute("decision", body.path("action").isString() ? body.path("action").asString() + ": " + body.path("reason").asString("") : null);
+        model.addAttribute("message", body.path("message").asString(""));
+        model.addAttribute("evidence", fields(body.path("evidence")));
+        List<Fact> facts = new ArrayList<>();
+        for (JsonNode f : body.path("explanation").path("facts")) {
+            if (facts.size() == 50) {
+                break;
+            }
+            facts.add(new Fact(f.path("type").asString("fact"), fields(f.path("fact"))));
+        }
+        model.addAttribute("facts", facts);
+        model.addAttribute("ruleName", body.path("explanation").path("ruleName").asString(""));
         return "console/event";
+    }
+
+    /** A fact the rule matched: its type and its fields. */
+    public record Fact(String type, List<Field> fields) {
+    }
+
+    /** One field of a fact or of the evidence, nested ones named with dots; long values cut with a mark. */
+    public record Field(String name, String value) {
+    }
+
+    /** The fields of an object (nested objects flattened to {@code a.b}, at most 200), as the agent sent them; text is escaped where shown. */
+    static List<Field> fields(JsonNode n) {
+        List<Field> out = new ArrayList<>();
+        flatten("", n, 0, out);
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonNode n, int depth, List<Field> out) {
+        if (n == null || n.isMissingNode() || n.isNull() || out.size() >= 200) {
+            return;
+        }
+        if (n.isObject() && depth < 3) {
+            for (var e : n.properties()) {
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), depth + 1, out);
+            }
+            return;
+        }
+        String v = n.isValueNode() ? n.asString("") : n.toString();
+        out.add(new Field(prefix.isEmpty() ? "value" : prefix, v.length() > 2000 ? v.substring(0, 2000) + " […]" : v));
     }
 }

@@ -2,11 +2,15 @@ package dev.bulwark.manager.console;
 
 import dev.bulwark.authoring.catalog.CatalogRule;
 import dev.bulwark.manager.api.ApiException;
+import dev.bulwark.manager.events.EventStore;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.Principal;
+import java.util.List;
+import java.util.Map;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -19,12 +23,18 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 @PreAuthorize("hasAnyRole('ADMIN', 'RULE_AUTHOR')")
 public class RuleEditorPages {
+    /** How many recent events a what-if replays. */
+    static final int WHAT_IF_EVENTS = 1000;
+    private static final java.util.regex.Pattern MODULE = java.util.regex.Pattern.compile("@module\\(\\s*\"([a-z]+)\"\\s*\\)");
+
     private final RuleWorkbench bench;
     private final ConsoleCatalog catalog;
+    private final EventStore events;
 
-    public RuleEditorPages(RuleWorkbench bench, ConsoleCatalog catalog) {
+    public RuleEditorPages(RuleWorkbench bench, ConsoleCatalog catalog, EventStore events) {
         this.bench = bench;
         this.catalog = catalog;
+        this.events = events;
     }
 
     @GetMapping("/console/rules/editor")
@@ -55,6 +65,40 @@ public class RuleEditorPages {
         return "console/rule-editor";
     }
 
+    /** A new rule from a template form: the kinds as tabs, the chosen kind's fields. */
+    @GetMapping("/console/rules/new")
+    public String template(@RequestParam(required = false) String template, Model model) {
+        String kind = template == null || template.isBlank() ? "log" : Params.choice("template", template, List.copyOf(TemplateForms.KINDS.keySet()));
+        return templateForm(kind, Map.of(), Map.of(), model);
+    }
+
+    private String templateForm(String kind, Map<String, List<String>> values, Map<String, String> problems, Model model) {
+        model.addAttribute("kind", kind);
+        model.addAttribute("kinds", TemplateForms.TITLES);
+        model.addAttribute("fields", TemplateForms.KINDS.get(kind));
+        model.addAttribute("values", values);
+        model.addAttribute("problems", problems);
+        return "console/rule-new";
+    }
+
+    /** Generates the rule; it opens in the editor (nothing is saved yet), or the form comes back with each problem at its field. */
+    @PostMapping("/console/rules/new")
+    public String generate(@RequestParam String template, @RequestParam MultiValueMap<String, String> form, Model model, HttpServletResponse response) {
+        String kind = Params.choice("template", template, List.copyOf(TemplateForms.KINDS.keySet()));
+        TemplateForms.Outcome out = TemplateForms.generate(kind, form);
+        if (out.drl() == null) {
+            response.setStatus(422);
+            return templateForm(kind, form, out.problems(), model);
+        }
+        String drl = out.drl().text();
+        model.addAttribute("file", "custom/" + out.drl().path()); // KIND/ID.drl, the name bulwark-rules new gives it
+        model.addAttribute("drl", drl);
+        model.addAttribute("cases", "");
+        model.addAttribute("lines", Math.max(20, drl.split("\n", -1).length + 2));
+        model.addAttribute("info", "Generated from the " + kind + " template. Add cases that show when it fires, check, then save.");
+        return "console/rule-editor";
+    }
+
     /** While typing: the file's parse and policy problems, each at its line. */
     @PostMapping("/console/rules/editor/lint")
     public String lint(@RequestParam String file, @RequestParam(required = false) String drl, Model model) {
@@ -68,6 +112,23 @@ public class RuleEditorPages {
                         Model model) {
         model.addAttribute("check", bench.check(file, drl, cases));
         return "console/rule-editor :: check";
+    }
+
+    /** What-if: the recent events of the edited rules' module (all modules when they name several), replayed through the edited rules. */
+    @PostMapping("/console/rules/editor/whatif")
+    public String whatIf(@RequestParam String file, @RequestParam(required = false) String drl, Model model) {
+        String text = RuleWorkbench.text("drl", drl);
+        java.util.Set<String> modules = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = MODULE.matcher(text);
+        while (m.find()) {
+            modules.add(m.group(1));
+        }
+        String module = modules.size() == 1 ? modules.iterator().next() : null;
+        List<EventStore.StoredEvent> recent = events.find(new EventStore.Query(null, module, null, null, null, null, null, WHAT_IF_EVENTS, 0));
+        model.addAttribute("whatif", bench.whatIf(file, text, recent));
+        model.addAttribute("whatifModule", module == null ? "every module" : module);
+        model.addAttribute("whatifEvents", recent.size());
+        return "console/rule-editor :: whatif";
     }
 
     @PostMapping("/console/rules/editor")

@@ -5,7 +5,11 @@ import dev.bulwark.authoring.catalog.CatalogQueryException;
 import dev.bulwark.authoring.catalog.CatalogResult;
 import dev.bulwark.authoring.catalog.CatalogRule;
 import dev.bulwark.authoring.catalog.RuleCatalog;
+import dev.bulwark.manager.agents.Agent;
+import dev.bulwark.manager.agents.AgentRepository;
 import dev.bulwark.manager.api.ApiException;
+import dev.bulwark.manager.policies.Policy;
+import dev.bulwark.manager.policies.PolicyTree;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,11 +35,19 @@ public class RulePages {
     private final ConsoleCatalog catalog;
     private final ConsoleQueries queries;
     private final Clock clock;
+    private final PolicyTree policies;
+    private final AgentRepository agents;
 
-    public RulePages(ConsoleCatalog catalog, ConsoleQueries queries, Clock clock) {
+    public RulePages(ConsoleCatalog catalog, ConsoleQueries queries, Clock clock, PolicyTree policies, AgentRepository agents) {
         this.catalog = catalog;
         this.queries = queries;
         this.clock = clock;
+        this.policies = policies;
+        this.agents = agents;
+    }
+
+    /** Where a rule is switched on or off: a policy (and its descendants) or one computer (by a person or a recommendation scan). */
+    public record Assignment(String kind, String id, String name, String state) {
     }
 
     /** A facet value with the link that toggles it. */
@@ -107,6 +119,21 @@ public class RulePages {
         model.addAttribute("history", catalog.history(rule.id()).reversed());
         model.addAttribute("fired", fired[0]);
         model.addAttribute("firedOn", fired[1]);
+        String setting = "rules." + rule.id();
+        List<Assignment> where = new ArrayList<>();
+        for (Policy p : policies.all()) {
+            String state = PolicyTree.own(p).get(setting);
+            if (state != null) {
+                where.add(new Assignment("policy", p.id().toString(), p.name(), state));
+            }
+        }
+        for (Agent a : agents.findAll()) {
+            String state = PolicyTree.overrides(a).get(setting);
+            if (state != null) {
+                where.add(new Assignment("computer", a.id(), a.hostname(), state));
+            }
+        }
+        model.addAttribute("assignments", where);
         return "console/rule";
     }
 }

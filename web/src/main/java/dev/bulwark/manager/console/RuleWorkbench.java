@@ -127,66 +127,178 @@ public class RuleWorkbench {
         return header + "\n" + body + "\n";
     }
 
+    /** The rules a publication would compile with the edited file in place, loaded; or why they did not compile. */
+    private record Built(LoadedKnowledgeBase kb, int rules, List<RuleProblem> problems) {
+    }
+
+    /** Copies the organisation's rules into {@code work}, puts the edited file (and its cases) in place, and compiles everything with the built-in rules. */
+    private Built build(Path work, String f, String drl, String cases) throws IOException {
+        Path org = organisation();
+        if (Files.isDirectory(org)) {
+            try (Stream<Path> walk = Files.walk(org)) {
+                for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                    Path to = work.resolve(org.relativize(p).toString());
+                    Files.createDirectories(to.getParent());
+                    Files.copy(p, to);
+                }
+            }
+        }
+        Path target = work.resolve(f);
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, text("drl", drl));
+        Files.deleteIfExists(casesOf(target));
+        String c = text("cases", cases);
+        if (!c.isBlank()) {
+            Files.writeString(casesOf(target), c);
+        }
+        List<DrlSource> sources = new ArrayList<>();
+        Path builtIn = kbs.ruleSources().get("built-in");
+        if (builtIn != null && Files.isDirectory(builtIn)) {
+            BundleBuilder.readSources(builtIn).forEach(s -> sources.add(new DrlSource("built-in/" + s.path(), s.text())));
+        }
+        BundleBuilder.readSources(work).forEach(s -> sources.add(new DrlSource(s.path(), s.text())));
+        CompiledKnowledgeBase compiled;
+        try {
+            compiled = new KnowledgeBaseCompiler(policy).compile(sources);
+        } catch (RuleBuildException e) {
+            return new Built(null, 0, e.problems());
+        }
+        try {
+            return new Built(KnowledgeBaseLoader.load(compiled.kjar(), null), compiled.rules().size(), new ArrayList<>(compiled.warnings()));
+        } catch (BundleRejectedException e) {
+            return new Built(null, 0, List.of(RuleProblem.error(RuleProblem.Kind.COMPILE_ERROR, null, f, 1, 1,
+                    "the compiled rules did not load: " + e.getMessage())));
+        }
+    }
+
     /** The full check of the edited file among all the rules a publication would compile. */
     public Check check(String file, String drl, String cases) {
         String f = file(file);
         Path work = null;
         try {
             work = Files.createTempDirectory("bulwark-editor");
-            Path org = organisation();
-            if (Files.isDirectory(org)) {
-                try (Stream<Path> walk = Files.walk(org)) {
-                    for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                        Path to = work.resolve(org.relativize(p).toString());
-                        Files.createDirectories(to.getParent());
-                        Files.copy(p, to);
-                    }
-                }
+            Built built = build(work, f, drl, cases);
+            if (built.kb() == null) {
+                return new Check(built.problems(), List.of(), 0);
             }
-            Path target = work.resolve(f);
-            Files.createDirectories(target.getParent());
-            Files.writeString(target, text("drl", drl));
-            Files.deleteIfExists(casesOf(target));
-            String c = text("cases", cases);
-            if (!c.isBlank()) {
-                Files.writeString(casesOf(target), c);
-            }
-            List<DrlSource> sources = new ArrayList<>();
+            List<RuleProblem> problems = new ArrayList<>(built.problems());
             Path builtIn = kbs.ruleSources().get("built-in");
-            if (builtIn != null && Files.isDirectory(builtIn)) {
-                BundleBuilder.readSources(builtIn).forEach(s -> sources.add(new DrlSource("built-in/" + s.path(), s.text())));
-            }
-            BundleBuilder.readSources(work).forEach(s -> sources.add(new DrlSource(s.path(), s.text())));
-            CompiledKnowledgeBase compiled;
-            try {
-                compiled = new KnowledgeBaseCompiler(policy).compile(sources);
-            } catch (RuleBuildException e) {
-                return new Check(e.problems(), List.of(), 0);
-            }
-            List<RuleProblem> problems = new ArrayList<>(compiled.warnings());
-            LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(compiled.kjar(), null);
             // the same cases a publication runs: the built-in ones too, since an organisation rule that
             // also fires on their facts changes what they see
             List<RuleTests.Outcome> outcomes = new ArrayList<>();
             if (builtIn != null && Files.isDirectory(builtIn)) {
-                RuleTests.Report r = RuleTests.run(builtIn, kb);
+                RuleTests.Report r = RuleTests.run(builtIn, built.kb());
                 r.outcomes().forEach(o -> outcomes.add(new RuleTests.Outcome("built-in/" + o.file(), o.line(), o.name(), o.failures())));
                 r.problems().stream().filter(RuleProblem::isError)
                         .map(p -> RuleProblem.error(p.kind(), p.ruleId(), "built-in/" + p.path(), p.line(), p.column(), p.message()))
                         .forEach(problems::add);
             }
-            RuleTests.Report report = RuleTests.run(work, kb);
+            RuleTests.Report report = RuleTests.run(work, built.kb());
             problems.addAll(report.problems());
             outcomes.addAll(report.outcomes());
-            return new Check(problems, outcomes, compiled.rules().size());
+            return new Check(problems, outcomes, built.rules());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (BundleRejectedException e) {
-            return new Check(List.of(RuleProblem.error(RuleProblem.Kind.COMPILE_ERROR, null, f, 1, 1, "the compiled rules did not load: " + e.getMessage())),
-                    List.of(), 0);
         } finally {
             delete(work);
         }
+    }
+
+    /** An event the edited rules fire on when its recorded facts are replayed, or no longer fire on. */
+    public record Hit(long eventId, java.time.Instant time, String hostname, String eventRule, String summary, List<String> fires, String change) {
+    }
+
+    /**
+     * What-if: the facts recorded with recent events, replayed through every rule a publication would
+     * compile with the edited file in place. Only the rules of the edited file are reported: the
+     * events they would now fire on (new ones, and ones they raised before), and the events they
+     * raised that they would no longer fire on. Facts are what each event's rule matched, one event
+     * at a time, so correlation over many events is not replayed.
+     */
+    public record WhatIf(List<RuleProblem> problems, List<String> ruleIds, int replayed, int skipped, List<Hit> hits) {
+        public boolean compiles() {
+            return problems.stream().noneMatch(RuleProblem::isError);
+        }
+
+        public long newHits() {
+            return hits.stream().filter(h -> h.change().equals("new")).count();
+        }
+
+        public long stillHits() {
+            return hits.stream().filter(h -> h.change().equals("still")).count();
+        }
+
+        public long lost() {
+            return hits.stream().filter(h -> h.change().equals("lost")).count();
+        }
+    }
+
+    private static final Pattern RULE_ID = Pattern.compile("@id\\(\\s*\"([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\"\\s*\\)");
+    private static final com.fasterxml.jackson.databind.ObjectMapper FACTS = new com.fasterxml.jackson.databind.ObjectMapper()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public WhatIf whatIf(String file, String drl, List<dev.bulwark.manager.events.EventStore.StoredEvent> events) {
+        String f = file(file);
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        java.util.regex.Matcher m = RULE_ID.matcher(text("drl", drl));
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("bulwark-whatif");
+            Built built = build(work, f, drl, "");
+            if (built.kb() == null) {
+                return new WhatIf(built.problems(), List.copyOf(ids), 0, 0, List.of());
+            }
+            int replayed = 0;
+            int skipped = 0;
+            List<Hit> hits = new ArrayList<>();
+            for (var e : events) {
+                List<Object> facts = facts(e.event().path("explanation").path("facts"));
+                if (facts == null) {
+                    skipped++;
+                    continue;
+                }
+                replayed++;
+                var r = built.kb().evaluate(facts);
+                java.util.Set<String> fired = new java.util.TreeSet<>();
+                r.findings().forEach(x -> fired.add(x.ruleId()));
+                r.verdicts().forEach(x -> fired.add(x.ruleId()));
+                r.assignments().forEach(x -> fired.add(x.explanation().ruleId()));
+                fired.retainAll(ids);
+                boolean before = e.ruleId() != null && ids.contains(e.ruleId());
+                if (!fired.isEmpty() || before) {
+                    hits.add(new Hit(e.id(), e.time(), e.hostname(), e.ruleId(), e.summary(), List.copyOf(fired),
+                            fired.isEmpty() ? "lost" : before ? "still" : "new"));
+                }
+            }
+            return new WhatIf(built.problems(), List.copyOf(ids), replayed, skipped, hits);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            delete(work);
+        }
+    }
+
+    /** The facts an event recorded, as the engine's types; null when there are none or one cannot be rebuilt. */
+    private static List<Object> facts(tools.jackson.databind.JsonNode recorded) {
+        if (!recorded.isArray() || recorded.isEmpty()) {
+            return null;
+        }
+        List<Object> out = new ArrayList<>();
+        for (tools.jackson.databind.JsonNode f : recorded) {
+            Optional<Class<?>> type = dev.bulwark.engine.FactTypes.bySimpleName(f.path("type").asString(""));
+            if (type.isEmpty()) {
+                return null;
+            }
+            try {
+                out.add(FACTS.readValue(f.path("fact").toString(), type.get()));
+            } catch (IOException | RuntimeException ex) {
+                return null; // recorded by another version of the engine, or not a fact that can be rebuilt
+            }
+        }
+        return out;
     }
 
     /** Saves the file (and its cases) when the full check passes; answers the check either way. One save at a time. */

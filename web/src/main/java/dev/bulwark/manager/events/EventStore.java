@@ -39,15 +39,15 @@ public class EventStore {
     private final Clock clock;
     private final Duration retention;
     private final ApplicationEventPublisher publisher;
-    private final boolean announce;
+    private final StoredEventsDemand demand;
 
     public EventStore(JdbcTemplate jdbc, Clock clock, @Value("${bulwark.events.retention:90d}") Duration retention,
-                      ApplicationEventPublisher publisher, @Value("${bulwark.syslog.host:}") String syslogHost) {
+                      ApplicationEventPublisher publisher, StoredEventsDemand demand) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.retention = retention;
         this.publisher = publisher;
-        this.announce = !syslogHost.isBlank(); // only forwarding listens; without it nothing is built
+        this.demand = demand; // only forwarding listens; while it is off nothing is built
     }
 
     /**
@@ -113,6 +113,7 @@ public class EventStore {
         int stored = 0;
         if (!rows.isEmpty()) {
             int[] counts = jdbc.batchUpdate(INSERT, rows);
+            boolean announce = demand.wanted();
             List<StoredEvent> fresh = announce ? new ArrayList<>() : null;
             String hostname = announce ? jdbc.queryForObject("select hostname from agent where id = ?", String.class, agentId) : null;
             for (int i = 0; i < counts.length; i++) {

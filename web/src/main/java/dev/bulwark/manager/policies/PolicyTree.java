@@ -176,7 +176,7 @@ public class PolicyTree {
     }
 
     /** The chain from the root down to {@code leaf}. */
-    List<Policy> chain(long leaf) {
+    public List<Policy> chain(long leaf) {
         List<Policy> chain = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         for (Policy p = require(leaf); p != null; p = p.parentId() == null ? null : require(p.parentId())) {
@@ -189,29 +189,53 @@ public class PolicyTree {
         return chain;
     }
 
-    /** Defaults, the policy chain, the computer's overrides: each value with its source. */
+    /**
+     * What a policy puts in force on the computers that use it: each value and where it comes from
+     * ({@code default} or {@code policy:NAME}), and the highest revision along the way.
+     */
+    public record InForce(Map<String, String> values, Map<String, String> sources, long revision) {
+    }
+
     @Transactional(readOnly = true)
-    public EffectivePolicy effective(String agentId) {
-        Agent a = agents.findById(agentId).orElseThrow(() -> new ApiException(404, "no-such-agent", "id", "no agent " + agentId));
-        long leaf = a.policyId() == null ? root().id() : a.policyId();
+    public InForce inForce(long policyId) {
         Map<String, String> values = new TreeMap<>(PolicySettings.defaults());
         Map<String, String> sources = new TreeMap<>();
         values.keySet().forEach(k -> sources.put(k, "default"));
-        long revision = a.settingsRevision();
-        String name = ROOT;
-        for (Policy p : chain(leaf)) {
+        long revision = 0;
+        for (Policy p : chain(policyId)) {
             parse(p.settings()).forEach((k, v) -> {
                 values.put(k, v);
                 sources.put(k, "policy:" + p.name());
             });
             revision = Math.max(revision, p.revision());
-            name = p.name();
         }
+        return new InForce(values, sources, revision);
+    }
+
+    /** A policy's own settings, the ones it sets rather than inherits. */
+    public static Map<String, String> own(Policy p) {
+        return parse(p.settings());
+    }
+
+    /** A computer's own overrides of its policy. */
+    public static Map<String, String> overrides(Agent a) {
+        return parse(a.overrides());
+    }
+
+    /** Defaults, the policy chain, the computer's overrides: each value with its source. */
+    @Transactional(readOnly = true)
+    public EffectivePolicy effective(String agentId) {
+        Agent a = agents.findById(agentId).orElseThrow(() -> new ApiException(404, "no-such-agent", "id", "no agent " + agentId));
+        long leaf = a.policyId() == null ? root().id() : a.policyId();
+        InForce policy = inForce(leaf);
+        Map<String, String> values = new TreeMap<>(policy.values());
+        Map<String, String> sources = new TreeMap<>(policy.sources());
         parse(a.overrides()).forEach((k, v) -> {
             values.put(k, v);
             sources.put(k, "computer");
         });
-        return new EffectivePolicy(agentId, revision, clock.instant().toString(), name, new LinkedHashMap<>(values), new LinkedHashMap<>(sources));
+        return new EffectivePolicy(agentId, Math.max(a.settingsRevision(), policy.revision()), clock.instant().toString(), require(leaf).name(),
+                new LinkedHashMap<>(values), new LinkedHashMap<>(sources));
     }
 
     public List<Policy> all() {

@@ -64,6 +64,18 @@ public class ApiKey {
         return role;
     }
 
+    public String createdBy() {
+        return createdBy;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Instant revokedAt() {
+        return revokedAt;
+    }
+
     public boolean revoked() {
         return revokedAt != null;
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -30,6 +31,17 @@ public class ApiKeyController {
     }
 
     public record IssuedKey(long id, String key, String role) {
+    }
+
+    /** A key as listed: never the key, only its first characters, to recognise it. */
+    public record KeyView(long id, String prefix, String label, String role, String createdBy, java.time.Instant createdAt, java.time.Instant revokedAt) {
+    }
+
+    @GetMapping("/api/api-keys")
+    @PreAuthorize("hasRole('ADMIN')")
+    public java.util.List<KeyView> list() {
+        return keys.findAll(org.springframework.data.domain.Sort.by("id")).stream()
+                .map(k -> new KeyView(k.id(), k.prefix(), k.label(), k.role().name(), k.createdBy(), k.createdAt(), k.revokedAt())).toList();
     }
 
     @PostMapping("/api/api-keys")

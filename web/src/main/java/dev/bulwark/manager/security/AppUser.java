@@ -35,6 +35,11 @@ public class AppUser {
         this.createdAt = createdAt;
     }
 
+    void change(Role role, boolean enabled) {
+        this.role = role;
+        this.enabled = enabled;
+    }
+
     void changePassword(String hash) {
         this.passwordHash = hash;
     }

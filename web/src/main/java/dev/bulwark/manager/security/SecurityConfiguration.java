@@ -31,7 +31,8 @@ public class SecurityConfiguration {
     static final String[] READERS = {"ADMIN", "RULE_AUTHOR", "ANALYST", "AUDITOR"};
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, AgentDirectory directory, ApiKeyRepository keys, Clock clock) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, AgentDirectory directory, ApiKeyRepository keys, AppUserRepository people, Clock clock) throws Exception {
+        http.addFilterBefore(new SessionRecheck(people), AnonymousAuthenticationFilter.class);
         http.addFilterBefore(new AgentSignatureFilter(directory, clock), AnonymousAuthenticationFilter.class);
         http.addFilterBefore(new ApiKeyFilter(keys), AnonymousAuthenticationFilter.class);
         http.authorizeHttpRequests(a -> a

@@ -10,6 +10,8 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -62,6 +64,50 @@ public class UserController {
         users.save(new AppUser(name, encoder.encode(password), role, clock.instant()));
         audit.record(who.getName(), "user.create", "user/" + name, null, "role=" + role);
         return Map.of("username", name, "role", role.name(), "password", password);
+    }
+
+    /** A change of a person's role or whether they may sign in; either may be absent. */
+    public record Change(String role, Boolean enabled) {
+    }
+
+    /**
+     * Changes a person's role or disables (enables) them; their open sessions end at their next
+     * request ({@link SessionRecheck}). Nobody changes or disables themselves, and the last enabled
+     * administrator stays one, so the manager cannot be locked out from its own console.
+     */
+    @PatchMapping("/api/users/{username}")
+    @PreAuthorize("hasRole('ADMIN')")
+    @Transactional
+    public Map<String, Object> change(@PathVariable String username, @RequestBody Change req, Principal who) {
+        AppUser u = users.findById(username).orElseThrow(() -> new ApiException(404, "no-such-user", "username", "no user " + username));
+        Role role = u.role();
+        if (req.role() != null) {
+            try {
+                role = Role.parse(req.role());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("bad-role", "role", e.getMessage());
+            }
+        }
+        boolean enabled = req.enabled() == null ? u.enabled() : req.enabled();
+        if (role == u.role() && enabled == u.enabled()) {
+            return view(u);
+        }
+        if (u.username().equals(who.getName())) {
+            throw new ApiException(409, "own-account", "username", "you cannot change your own role or disable yourself; another administrator can");
+        }
+        boolean staysAdmin = role == Role.ADMIN && enabled;
+        if (u.role() == Role.ADMIN && u.enabled() && !staysAdmin
+                && users.findAll().stream().filter(x -> x.role() == Role.ADMIN && x.enabled()).count() <= 1) {
+            throw new ApiException(409, "last-admin", "username", "the last enabled administrator stays one");
+        }
+        String before = "role=" + u.role() + " enabled=" + u.enabled();
+        u.change(role, enabled);
+        audit.record(who.getName(), "user.change", "user/" + u.username(), before, "role=" + role + " enabled=" + enabled);
+        return view(u);
+    }
+
+    private static Map<String, Object> view(AppUser u) {
+        return Map.of("username", u.username(), "role", u.role().name(), "enabled", u.enabled());
     }
 
     @PostMapping("/api/session/password")

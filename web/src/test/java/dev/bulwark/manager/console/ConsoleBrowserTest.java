@@ -10,13 +10,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.opencsv.CSVReader;
 import dev.bulwark.agent.protocol.Messages;
+import dev.bulwark.agent.report.ResultJson;
+import dev.bulwark.engine.Explanation;
+import dev.bulwark.engine.Finding;
+import dev.bulwark.engine.ProtectionModule;
+import dev.bulwark.engine.Severity;
+import dev.bulwark.engine.antimalware.ScannedFile;
+import dev.bulwark.engine.appcontrol.EnforcementMode;
+import dev.bulwark.engine.appcontrol.ExecRequest;
 import dev.bulwark.agent.protocol.Messages.EventBatch;
 import dev.bulwark.agent.protocol.Messages.Heartbeat;
 import dev.bulwark.agent.protocol.Messages.SpooledEvent;
 import dev.bulwark.agent.uplink.AgentIdentity;
 import dev.bulwark.agent.uplink.ManagerClient;
 import dev.bulwark.manager.protocol.RunningManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,15 +94,26 @@ class ConsoleBrowserTest {
         return new SpooledEvent(seq, Instant.now().toString(), severity, e);
     }
 
+    /** An anti-malware finding as the agent reports it: {@link ResultJson} of a finding with its evidence and the fact it matched. */
+    static SpooledEvent eicar(long seq) {
+        ScannedFile file = new ScannedFile("/tmp/eicar.com", null, 68, "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f",
+                "bob", 1000, "text", "on-access", "/usr/bin/curl");
+        Finding f = new Finding("AM-SIG-0001", ProtectionModule.ANTIMALWARE, Severity.CRITICAL, "EICAR-Test-File in /tmp/eicar.com, quarantined",
+                Map.of("path", "/tmp/eicar.com", "signature", "EICAR-Test-File", "action", "quarantined"),
+                new Explanation("AM-SIG-0001", "bulwark.antimalware", "AM-SIG-0001 content signature match", List.of(file)));
+        return new SpooledEvent(seq, Instant.now().toString(), "critical", ResultJson.of(f));
+    }
+
     static final String XMRIG_SHA256 = "9f".repeat(32);
 
-    /** What application control reports about an unknown program (rule AC-EXEC-0002's finding). */
+    /** What application control reports about an unknown program: rule AC-EXEC-0002's finding with the facts it matched, as the agent sends it. */
     static SpooledEvent unrecognised(long seq, String path) {
-        ObjectNode e = JSON.createObjectNode().put("kind", "finding").put("ruleId", "AC-EXEC-0002").put("module", "appcontrol")
-                .put("severity", "high").put("message", "blocked unrecognised executable " + path + " run by bob");
-        e.putObject("evidence").put("path", path).put("sha256", XMRIG_SHA256).put("user", "bob").put("parent", "/usr/bin/bash")
-                .put("commandLine", "./xmrig --donate-level 1");
-        return new SpooledEvent(seq, Instant.now().toString(), "high", e);
+        ExecRequest exec = new ExecRequest(path, XMRIG_SHA256, 3_400_000, 1000, "bob", 4242, "/usr/bin/bash", "./xmrig --donate-level 1", "unknown",
+                null, System.currentTimeMillis());
+        Finding f = new Finding("AC-EXEC-0002", ProtectionModule.APP_CONTROL, Severity.HIGH, "blocked unrecognised executable " + path + " run by bob",
+                Map.of("path", path, "sha256", XMRIG_SHA256, "user", "bob", "parent", "/usr/bin/bash", "commandLine", "./xmrig --donate-level 1"),
+                new Explanation("AC-EXEC-0002", "rules.appcontrol", "block unknown software", List.of(new EnforcementMode("block", false), exec)));
+        return new SpooledEvent(seq, Instant.now().toString(), "high", ResultJson.of(f));
     }
 
     @Test
@@ -108,7 +130,7 @@ class ConsoleBrowserTest {
             agent.sendEvents(new EventBatch("logs", List.of(
                     event(1, "LI-SSH-0001", "loginspection", "high", "sshd: 5 failed logins for root from 203.0.113.9"),
                     event(2, "LI-SSH-0001", "loginspection", "medium", "<script>alert(1)</script><img src=x onerror=alert(2)>"),
-                    event(3, "AM-SIG-0001", "antimalware", "critical", "EICAR-Test-File in /tmp/eicar.com, quarantined"),
+                    eicar(3),
                     event(4, "LI-SSH-0001", "loginspection", "low", "sshd: accepted publickey for deploy"),
                     unrecognised(5, "/tmp/xmrig"))));
             // the test manager expects a heartbeat every second: wait for its "missed" event, so the event counts stay put below
@@ -182,6 +204,12 @@ class ConsoleBrowserTest {
                 assertEquals(high + 1, rows.size(), "a header and the events of the filter: " + csv.body());
                 assertTrue(rows.stream().skip(1).noneMatch(r -> List.of("info", "low", "medium").contains(r[10])), csv.body());
                 go(b, b.findElement(By.xpath("//table[@id='events']//tr[contains(., 'EICAR')]//a")));
+                // the explanation: which rule (from the catalog), the evidence, and the fact the rule matched, field by field
+                assertTrue(text(b, "#event-rule").contains("AM-SIG-0001"), text(b, "main"));
+                assertTrue(text(b, "#evidence").contains("signature EICAR-Test-File"), text(b, "#evidence"));
+                assertTrue(text(b, "table.fact").contains("process /usr/bin/curl"), "the matched fact's fields: " + text(b, "main"));
+                assertTrue(text(b, "h3").contains("ScannedFile"), text(b, "main"));
+                b.findElement(By.cssSelector("details summary")).click();
                 assertTrue(text(b, "pre.json").contains("\"ruleId\" : \"AM-SIG-0001\""), "the event page shows what the agent sent: " + text(b, "pre.json"));
                 shot(b, "event");
 
@@ -197,13 +225,62 @@ class ConsoleBrowserTest {
                 assertTrue(row.getText().contains("bob") && row.getText().contains("./xmrig --donate-level 1"), row.getText());
                 go(b, row.findElement(By.xpath(".//button[normalize-space()='Approve']")));
                 assertTrue(text(b, ".info").startsWith("Approval sent as command"), text(b, "main"));
-                Messages.Command approval = agent.heartbeat(new Heartbeat("ok", List.of("appcontrol"), 0, Map.of())).commands().stream()
+                // the heartbeat carries the state of the integrity baseline and the executable inventory, as a running agent sends it
+                Map<String, Long> moduleState = Map.of("integrity.baselineEntries", 48_213L, "integrity.lastPass", Instant.now().getEpochSecond(),
+                        "integrity.lastPassFailed", 0L, "integrity.lastChanges", 3L, "integrity.paths", 3L,
+                        "appcontrol.inventoryEntries", 2_817L, "appcontrol.packageMismatches", 1L, "appcontrol.approved", 0L, "appcontrol.blocked", 0L,
+                        "logs.spooled", 5L);
+                Messages.Command approval = agent.heartbeat(new Heartbeat("ok", List.of("appcontrol", "integrity"), 0, moduleState)).commands().stream()
                         .filter(c -> c.kind().equals("approve")).findFirst().orElseThrow();
                 assertEquals(Map.of("sha256", XMRIG_SHA256), approval.arguments());
                 agent.reportCommand(approval.id(), "done", "approved hash " + XMRIG_SHA256);
                 b.navigate().refresh();
                 assertTrue(text(b, "main").contains("done: approved hash " + XMRIG_SHA256), "the agent's answer is shown: " + text(b, "main"));
+                assertTrue(text(b, "#integrity-state").contains("48,213"), text(b, "#integrity-state"));
+                assertTrue(text(b, "#integrity-state").matches("(?s).*Changes found by it\\s+3.*"), text(b, "#integrity-state"));
+                assertTrue(text(b, "#appcontrol-state").contains("2,817"), text(b, "#appcontrol-state"));
                 shot(b, "computer");
+
+                // policies: a policy under the root with a setting of its own, a refused value named, a rule assigned,
+                // the computer moved under it, and the agent offered the new effective policy
+                long revisionBefore = agent.heartbeat(new Heartbeat("ok", List.of("appcontrol"), 0, Map.of())).policyRevision();
+                go(b, b.findElement(By.linkText("Policies")));
+                assertTrue(text(b, "#policy-tree").contains("Base"), text(b, "main"));
+                go(b, b.findElement(By.xpath("//table[@id='policy-tree']//a[normalize-space()='Base']")));
+                b.findElement(By.id("p-name")).sendKeys("Web servers");
+                go(b, b.findElement(By.xpath("//form[@id='new-policy']//button")));
+                assertEquals("Web servers", text(b, "h1"));
+                assertTrue(text(b, ".info").startsWith("Created Web servers"), text(b, "main"));
+                new Select(b.findElement(By.id("v-antimalware.enabled"))).selectByValue("true");
+                go(b, b.findElement(By.xpath("//tr[td/code='antimalware.enabled']//button[normalize-space()='Set here']")));
+                String own = text(b, "//tr[td/code='antimalware.enabled']");
+                assertTrue(own.contains("true") && own.contains("this policy"), own);
+                assertTrue(text(b, "//tr[td/code='heartbeat.seconds']").contains("default"), "inherited values name their source");
+                WebElement interval = b.findElement(By.id("v-integrity.intervalMinutes"));
+                interval.clear();
+                interval.sendKeys("0");
+                go(b, b.findElement(By.xpath("//tr[td/code='integrity.intervalMinutes']//button[normalize-space()='Set here']")));
+                assertTrue(text(b, ".problem").contains("integrity.intervalMinutes"), "the refusal names the setting: " + text(b, "main"));
+                assertTrue(text(b, "//tr[td/code='integrity.intervalMinutes']").contains("60"), "the refused value is not kept");
+                b.findElement(By.id("rule-key")).sendKeys("RC-CVE-2024-6387");
+                go(b, b.findElement(By.xpath("//form[@id='assign-rule']//button")));
+                assertTrue(text(b, "#assigned-rules").contains("RC-CVE-2024-6387"), text(b, "main"));
+                b.findElement(By.id("rule-key")).sendKeys("NO-SUCH-RULE-1");
+                go(b, b.findElement(By.xpath("//form[@id='assign-rule']//button")));
+                assertTrue(text(b, ".problem").contains("no rule NO-SUCH-RULE-1"), text(b, "main"));
+                shot(b, "policy");
+                b.get(base + "/console/computers/" + agent.identity().agentId());
+                new Select(b.findElement(By.id("c-policy"))).selectByVisibleText("Web servers");
+                go(b, b.findElement(By.xpath("//form[@id='assign-policy']//button")));
+                assertTrue(text(b, "//table[@id='effective-policy']//tr[td/code='antimalware.enabled']").contains("policy:Web servers"), text(b, "main"));
+                Messages.HeartbeatResponse moved = agent.heartbeat(new Heartbeat("ok", List.of("appcontrol"), 0, Map.of()));
+                assertTrue(moved.policyRevision() > revisionBefore, "the agent is told its policy changed");
+                JsonNode envelope = JSON.readTree(agent.download("/api/agent/policy"));
+                JsonNode effective = JSON.readTree(java.util.Base64.getDecoder().decode(envelope.get("policy").asText()));
+                assertEquals("true", effective.get("settings").get("antimalware.enabled").asText());
+                assertEquals("on", effective.get("settings").get("rules.RC-CVE-2024-6387").asText());
+                b.get(base + "/console/rules/RC-CVE-2024-6387");
+                assertTrue(text(b, "#rule-assignments").contains("Web servers"), "the rule page says where it is assigned");
 
                 // author an organisation rule from a built-in one: a lint error at its line while typing, fixed,
                 // the cases run, saved; the catalog has it as an organisation rule
@@ -232,6 +309,12 @@ class ConsoleBrowserTest {
                 b.findElement(By.id("check-button")).click();
                 new WebDriverWait(b, Duration.ofSeconds(90)).until(ExpectedConditions.presenceOfElementLocated(By.id("check-failed")));
                 assertTrue(text(b, "#check").contains("built-in/appcontrol/exec.cases.yaml"), "the built-in case it breaks: " + text(b, "#check"));
+                // what-if: replayed, the recent application-control event's facts make the plain copy fire as well
+                b.findElement(By.id("whatif-button")).click();
+                WebElement whatIf = new WebDriverWait(b, Duration.ofSeconds(90)).until(ExpectedConditions.presenceOfElementLocated(By.id("whatif-summary")));
+                assertTrue(whatIf.getText().contains("through ORG-AC-EXEC-0002: it would fire on 1 more, still fires on 0, and no longer on 0."), whatIf.getText());
+                assertTrue(text(b, "#whatif-hits").contains("/tmp/xmrig") && text(b, "#whatif-hits").contains("would fire: ORG-AC-EXEC-0002"),
+                        text(b, "#whatif-hits"));
                 // narrowed to what the organisation wants: unknown programs in /dev/shm are blocked even in detect mode
                 type(b, "drl", good.replace("EnforcementMode( mode == \"block\", maintenance == false )", "EnforcementMode( mode == \"detect\" )")
                         .replace("ExecRequest( inventoryStatus == \"unknown\" )", "ExecRequest( inventoryStatus == \"unknown\", path str[startsWith] \"/dev/shm/\" )"));
@@ -253,12 +336,40 @@ class ConsoleBrowserTest {
                 b.findElement(By.id("check-button")).click();
                 WebElement passed = new WebDriverWait(b, Duration.ofSeconds(90)).until(ExpectedConditions.presenceOfElementLocated(By.id("check-passed")));
                 assertTrue(passed.getText().matches("Everything passes: 64 rules compiled, \\d+ cases passed\\."), passed.getText());
+                b.findElement(By.id("whatif-button")).click();
+                new WebDriverWait(b, Duration.ofSeconds(90)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("whatif-summary"),
+                        "it would fire on 0 more"));
                 shot(b, "rule-editor");
                 go(b, b.findElement(By.xpath("//button[normalize-space()='Save']")));
                 assertTrue(text(b, ".info").startsWith("Saved"), text(b, "main"));
                 b.get(base + "/console/rules/ORG-AC-EXEC-0002");
                 assertTrue(text(b, "main").contains("organisation"), "catalogued as an organisation rule: " + text(b, "main"));
                 assertFalse(b.findElements(By.id("edit-rule")).isEmpty(), "an organisation rule can be edited");
+
+                // a rule from a template form: a refused field is named at the field, then the generated rule opens in the editor
+                b.get(base + "/console/rules");
+                go(b, b.findElement(By.id("new-from-template")));
+                type(b, "t-id", "vpn auth");
+                type(b, "t-title", "OpenVPN authentication failed");
+                new Select(b.findElement(By.id("t-severity"))).selectByValue("medium");
+                type(b, "t-when-decoder", "openvpn");
+                type(b, "t-when-action", "auth-failure, tls-error");
+                type(b, "t-frequency-count", "5");
+                type(b, "t-frequency-seconds", "60");
+                new Select(b.findElement(By.id("t-frequency-same"))).selectByValue("srcIp");
+                type(b, "t-message", "OpenVPN authentication failed for {user} from {srcIp}");
+                go(b, b.findElement(By.xpath("//button[normalize-space()='Generate the rule']")));
+                assertTrue(text(b, "#t-id-problem").contains("PREFIX-NAME-0001"), "the id's problem at the id: " + text(b, "main"));
+                assertEquals("openvpn", b.findElement(By.id("t-when-decoder")).getAttribute("value"), "what was typed is kept");
+                type(b, "t-id", "ORG-VPN-0001");
+                go(b, b.findElement(By.xpath("//button[normalize-space()='Generate the rule']")));
+                assertEquals("Rule editor", text(b, "h1"));
+                assertEquals("custom/log/org-vpn-0001.drl", b.findElement(By.id("file")).getAttribute("value"));
+                String generated = b.findElement(By.id("drl")).getAttribute("value");
+                assertTrue(generated.contains("@id(\"ORG-VPN-0001\")") && generated.contains("action in (\"auth-failure\", \"tls-error\")")
+                        && generated.contains("timestamp > $t - 60000"), generated);
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.id("lint-clean")));
+                shot(b, "rule-from-template");
 
                 // publish a knowledge base (htmx: the result replaces a panel, the button shows progress)
                 go(b, b.findElement(By.linkText("Knowledge bases")));
@@ -303,6 +414,86 @@ class ConsoleBrowserTest {
                 go(b, b.findElement(By.xpath("//button[normalize-space()='Add']")));
                 assertEquals(20, text(b, "#new-password").length());
                 shot(b, "users");
+
+                // API keys: issued for a role and shown once; it opens the API until revoked
+                go(b, b.findElement(By.linkText("API keys")));
+                b.findElement(By.id("k-label")).sendKeys("SIEM export");
+                new Select(b.findElement(By.id("k-role"))).selectByValue("auditor");
+                go(b, b.findElement(By.xpath("//button[normalize-space()='Issue']")));
+                String key = text(b, "#new-key");
+                assertTrue(key.startsWith("bwk_"), key);
+                assertEquals(200, m.call("GET", "/api/audit", key, null).statusCode());
+                b.get(base + "/console/admin/api-keys");
+                assertFalse(text(b, "main").contains(key), "the key is shown once only");
+                go(b, b.findElement(By.xpath("//table[@id='api-keys']//tr[contains(., 'SIEM export')]//button")));
+                assertEquals(401, m.call("GET", "/api/audit", key, null).statusCode(), "a revoked key is refused");
+                assertTrue(text(b, "//table[@id='api-keys']//tr[contains(., 'SIEM export')]").contains("revoked"));
+                shot(b, "api-keys");
+
+                // enrolment tokens: one is used by a new computer, one withdrawn before use
+                go(b, b.findElement(By.linkText("Enrolment tokens")));
+                b.findElement(By.id("t-label")).sendKeys("rack 4");
+                go(b, b.findElement(By.xpath("//button[normalize-space()='Issue']")));
+                String rack4 = text(b, "#new-token");
+                assertTrue(text(b, ".info").contains("bulwark-agent enroll " + base + " " + rack4), text(b, ".info"));
+                ManagerClient.enroll(tmp.resolve("agent-2"), m.url(), rack4, "web-02", "test");
+                b.get(base + "/console/admin/enrollment-tokens");
+                b.findElement(By.id("t-label")).sendKeys("never used");
+                go(b, b.findElement(By.xpath("//button[normalize-space()='Issue']")));
+                String unused = text(b, "#new-token");
+                b.get(base + "/console/admin/enrollment-tokens");
+                go(b, b.findElement(By.xpath("//table[@id='tokens']//tr[contains(., 'never used')]//button")));
+                assertTrue(text(b, "//table[@id='tokens']//tr[contains(., 'never used')]").contains("expired"), text(b, "#tokens"));
+                assertTrue(text(b, "//table[@id='tokens']//tr[contains(., 'rack 4')]").contains("used by"), text(b, "#tokens"));
+                try {
+                    ManagerClient.enroll(tmp.resolve("agent-3"), m.url(), unused, "web-03", "test");
+                    fail("a withdrawn token enrols nobody");
+                } catch (java.io.IOException expected) {
+                    // refused by the manager
+                }
+                shot(b, "enrollment-tokens");
+
+                // syslog forwarding: pointed at a listener here, a test message arrives; a bad host is refused by name
+                try (ServerSocket listener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+                    listener.setSoTimeout(20_000);
+                    go(b, b.findElement(By.linkText("Syslog forwarding")));
+                    type(b, "s-host", "127.0.0.1");
+                    type(b, "s-port", Integer.toString(listener.getLocalPort()));
+                    if (b.findElement(By.id("s-tls")).isSelected()) {
+                        b.findElement(By.id("s-tls")).click();
+                    }
+                    go(b, b.findElement(By.xpath("//form[@id='syslog-form']//button")));
+                    assertEquals("Events now go to 127.0.0.1:" + listener.getLocalPort() + " over plain TCP.", text(b, ".info"));
+                    go(b, b.findElement(By.xpath("//button[normalize-space()='Send a test message']")));
+                    try (java.net.Socket in = listener.accept()) {
+                        in.setSoTimeout(20_000);
+                        String got = "";
+                        byte[] buf = new byte[4096];
+                        while (!got.contains("forwarding test sent by admin")) {
+                            int n = in.getInputStream().read(buf);
+                            assertTrue(n > 0, "the connection ended before the test message: " + got);
+                            got += new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+                        }
+                        assertTrue(got.matches("(?s)\\d+ <133>1 .*"), "an octet-counted RFC 5424 frame: " + got);
+                        // and from now on every newly stored event goes there too, as CEF
+                        agent.sendEvents(new EventBatch("logs", List.of(event(6, "LI-SSH-0001", "loginspection", "high",
+                                "sshd: 5 failed logins for admin from 198.51.100.7"))));
+                        while (!got.contains("198.51.100.7")) {
+                            int n = in.getInputStream().read(buf);
+                            assertTrue(n > 0, "the connection ended before the event: " + got);
+                            got += new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+                        }
+                        assertTrue(got.contains("CEF:0|Bulwark|"), "the event as CEF: " + got);
+                    }
+                    type(b, "s-host", "siem.example.com:514");
+                    go(b, b.findElement(By.xpath("//form[@id='syslog-form']//button")));
+                    assertTrue(text(b, ".problem").startsWith("a host name or an IP address"), text(b, "main"));
+                    assertTrue(text(b, "#syslog-status").contains("127.0.0.1:" + listener.getLocalPort()), "the refused change leaves the destination");
+                    shot(b, "syslog");
+                    type(b, "s-host", "");
+                    go(b, b.findElement(By.xpath("//form[@id='syslog-form']//button")));
+                    assertEquals("Syslog forwarding is off.", text(b, ".info"));
+                }
 
                 // hostile query parameters: a readable refusal, nothing executed
                 b.get(base + "/console/events?severity=%3Cscript%3Ealert(3)%3C/script%3E");
@@ -371,8 +562,9 @@ class ConsoleBrowserTest {
         assertTrue(text(b, ".info").contains("signed out"));
     }
 
+    /** The text of the first element a CSS selector (or, starting with {@code //}, an XPath) finds; fails naming the page when none. */
     static String text(WebDriver b, String css) {
-        List<WebElement> found = b.findElements(By.cssSelector(css));
+        List<WebElement> found = b.findElements(css.startsWith("//") ? By.xpath(css) : By.cssSelector(css));
         if (found.isEmpty()) {
             String page = b.getPageSource();
             fail("no " + css + " on " + b.getCurrentUrl() + ": " + (page.length() > 3000 ? page.substring(0, 3000) : page));

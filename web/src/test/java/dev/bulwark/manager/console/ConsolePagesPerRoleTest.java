@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.agent.protocol.Messages.EventBatch;
 import dev.bulwark.agent.uplink.AgentIdentity;
@@ -120,10 +121,12 @@ class ConsolePagesPerRoleTest {
 
             List<String> everyone = List.of("/console", "/console?range=7d", "/console/computers", "/console/computers?sort=heartbeat&dir=desc",
                     "/console/computers/" + agentId, "/console/rules", "/console/rules?q=ssh&module=loginspection", "/console/rules/LI-SSH-0001",
-                    "/console/events", "/console/events?severity=high&module=loginspection", "/console/events/" + eventId, "/console/knowledge-bases");
-            Map<String, List<String>> allowedExtra = Map.of("admin", List.of("/console/audit", "/console/audit/verify", "/console/admin/users"),
+                    "/console/events", "/console/events?severity=high&module=loginspection", "/console/events/" + eventId, "/console/knowledge-bases",
+                    "/console/policies", "/console/policies/1");
+            List<String> adminPages = List.of("/console/admin/users", "/console/admin/api-keys", "/console/admin/enrollment-tokens", "/console/admin/syslog");
+            Map<String, List<String>> allowedExtra = Map.of("admin", concat(List.of("/console/audit", "/console/audit/verify"), adminPages),
                     "rita", List.of(), "ana", List.of(), "audrey", List.of("/console/audit", "/console/audit/verify"));
-            List<String> restricted = List.of("/console/audit", "/console/audit/verify", "/console/admin/users");
+            List<String> restricted = concat(List.of("/console/audit", "/console/audit/verify"), adminPages);
             for (Map.Entry<String, String> p : passwords.entrySet()) {
                 Session s = new Session(m.url()).signIn(p.getKey(), p.getValue());
                 for (String page : everyone) {
@@ -161,18 +164,74 @@ class ConsolePagesPerRoleTest {
                 s.get("/console");
                 HttpResponse<String> user = s.post("/console/admin/users", Map.of("username", "new-" + p.getKey(), "role", "analyst"), true);
                 assertEquals(p.getKey().equals("admin") ? 200 : 403, user.statusCode(), p.getKey() + " adds a person");
+                // policies: everyone reads them, only an admin changes one, creates one or moves a computer
+                boolean isAdmin = p.getKey().equals("admin");
+                assertEquals(isAdmin, s.get("/console/policies/1").body().contains(">Set here<"), "change buttons only for an admin");
+                assertEquals(isAdmin ? 302 : 403, s.post("/console/policies/1/settings", Map.of("key", "heartbeat.seconds", "value", "60"), true).statusCode(),
+                        p.getKey() + " changes a policy");
+                assertEquals(isAdmin ? 302 : 403, s.post("/console/policies", Map.of("name", "made by " + p.getKey()), true).statusCode(),
+                        p.getKey() + " creates a policy");
+                assertEquals(isAdmin ? 302 : 403, s.post("/console/computers/" + agentId + "/policy", Map.of("policy", "1"), true).statusCode(),
+                        p.getKey() + " assigns a policy");
+                assertEquals(isAdmin ? 302 : 403, s.post("/console/computers/" + agentId + "/settings", Map.of("key", "heartbeat.seconds", "value", "45"), true)
+                        .statusCode(), p.getKey() + " overrides a setting");
+                // administration's changes
+                assertEquals(isAdmin ? 200 : 403, s.post("/console/admin/api-keys", Map.of("label", "by " + p.getKey(), "role", "auditor"), true).statusCode(),
+                        p.getKey() + " issues an API key");
+                assertEquals(isAdmin ? 200 : 403, s.post("/console/admin/enrollment-tokens", Map.of("label", "by " + p.getKey()), true).statusCode(),
+                        p.getKey() + " issues an enrolment token");
+                assertEquals(isAdmin ? 302 : 403, s.post("/console/admin/syslog", Map.of("host", ""), true).statusCode(), p.getKey() + " sets syslog");
                 // without the CSRF token, even an admin's change is refused
                 assertEquals(403, s.post("/console/computers/" + agentId + "/commands", Map.of("kind", "scan-now"), false).statusCode());
             }
             long queued = JSON.readTree(m.call("GET", "/api/agents/" + agentId + "/commands", admin, null).body()).size();
             assertEquals(3, queued, "the admin's and the analyst's scans and the admin's approval, nothing from the refused ones");
+            long policies = JSON.readTree(m.call("GET", "/api/policies", admin, null).body()).size();
+            assertEquals(2, policies, "the root and the admin's, none from the refused ones");
+
+            // people: disabling someone ends their open session at once; a new role takes effect at once
+            Session audrey = new Session(m.url()).signIn("audrey", passwords.get("audrey"));
+            assertEquals(200, audrey.get("/console/audit").statusCode());
+            Session boss = new Session(m.url()).signIn("admin", passwords.get("admin"));
+            boss.get("/console/admin/users");
+            assertEquals(302, boss.post("/console/admin/users/audrey", Map.of("role", "auditor"), true).statusCode(), "disable audrey");
+            boss.get("/console/admin/users"); // as a browser does: follows the redirect, which shows the answer
+            HttpResponse<String> after = audrey.get("/console/audit");
+            assertEquals(302, after.statusCode(), "a disabled person's session ends");
+            assertTrue(after.headers().firstValue("Location").orElse("").endsWith("/login"), after.headers().map().toString());
+            Session fresh = new Session(m.url());
+            fresh.get("/login");
+            HttpResponse<String> again = fresh.post("/login", Map.of("username", "audrey", "password", passwords.get("audrey")), true);
+            assertTrue(again.headers().firstValue("Location").orElse("").contains("/login?failed"), "a disabled person cannot sign in");
+            assertEquals(302, boss.post("/console/admin/users/audrey", Map.of("role", "analyst", "enabled", "1"), true).statusCode());
+            boss.get("/console/admin/users"); // as a browser does: follows the redirect, which shows the answer
+            Session analystNow = new Session(m.url()).signIn("audrey", passwords.get("audrey"));
+            assertEquals(403, analystNow.get("/console/audit").statusCode(), "the new role applies");
+            Session rita = new Session(m.url()).signIn("rita", passwords.get("rita"));
+            assertEquals(200, rita.get("/console/rules/editor").statusCode());
+            assertEquals(302, boss.post("/console/admin/users/rita", Map.of("role", "auditor", "enabled", "1"), true).statusCode());
+            boss.get("/console/admin/users"); // as a browser does: follows the redirect, which shows the answer
+            assertEquals(302, rita.get("/console/rules/editor").statusCode(), "a changed role ends the session; signing in again gives the new one");
+            HttpResponse<String> self = boss.post("/console/admin/users/admin", Map.of("role", "analyst", "enabled", "1"), true);
+            assertEquals(302, self.statusCode());
+            String refusal = boss.get("/console/admin/users").body();
+            assertTrue(refusal.contains("you cannot change your own role"), "refused, and said why: " + self.headers().map() + " " + refusal);
+            JsonNode people = JSON.readTree(m.call("GET", "/api/users", admin, null).body());
+            for (JsonNode u : people) {
+                if (u.get("username").asText().equals("admin")) {
+                    assertEquals("ADMIN", u.get("role").asText());
+                    assertTrue(u.get("enabled").asBoolean());
+                }
+            }
+            assertTrue(m.call("GET", "/api/audit", admin, null).body().contains("user.change"), "changes of people are audited");
 
             // hostile parameters: a readable 400 page, never a 500
             Session s = new Session(m.url()).signIn("admin", passwords.get("admin"));
             for (String page : List.of("/console?range=forever", "/console/computers?page=-1", "/console/computers?sort=password",
                     "/console/computers/a%20b", "/console/rules?q=%22unbalanced", "/console/rules?page=99999999", "/console/rules/%3Cx%3E",
                     "/console/events?from=yesterday", "/console/events?before=1e9", "/console/events?agent=%27%20or%201%3D1--",
-                    "/console/events?text=" + "x".repeat(300), "/console/events/abc", "/console/audit?page=-5")) {
+                    "/console/events?text=" + "x".repeat(300), "/console/events/abc", "/console/audit?page=-5",
+                    "/console/policies/abc", "/console/policies/0")) {
                 HttpResponse<String> r = s.get(page);
                 assertEquals(400, r.statusCode(), page + ": " + r.body());
                 assertTrue(r.body().contains("class=\"problem\""), page);
@@ -187,6 +246,15 @@ class ConsolePagesPerRoleTest {
             assertEquals(404, s.get("/console/computers/no-such-id").statusCode());
             assertEquals(404, s.get("/console/events/999999").statusCode());
             assertEquals(404, s.get("/console/rules/NO-SUCH-RULE").statusCode());
+            assertEquals(404, s.get("/console/policies/999999").statusCode());
+            s.get("/console");
+            assertEquals(400, s.post("/console/policies/1/settings", Map.of("value", "1"), true).statusCode(), "a change names its setting");
+            assertEquals(400, s.post("/console/admin/enrollment-tokens", Map.of("hours", "100000"), true).statusCode(), "tokens live 1-720 hours");
+            assertEquals(404, s.post("/console/admin/api-keys/424242/revoke", Map.of(), true).statusCode());
         }
+    }
+
+    static <T> List<T> concat(List<T> a, List<T> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 }

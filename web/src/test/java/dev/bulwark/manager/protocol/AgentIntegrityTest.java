@@ -58,6 +58,18 @@ class AgentIntegrityTest {
                 long cmd = JSON.readTree(m.call("POST", "/api/agents/" + id + "/commands", admin, "{\"kind\":\"rebuild-baseline\"}").body()).get("id").asLong();
                 assertTrue(AgentProtocolContract.eventually(() -> m.jdbc().queryForObject(
                         "select count(*) from agent_command where id = ? and outcome = 'done'", Long.class, cmd) == 1), "rebuild-baseline is carried out");
+                // the heartbeat tells the manager the baseline's state, for the computer's page
+                assertTrue(AgentProtocolContract.eventually(() -> {
+                    String counters = m.jdbc().queryForObject("select counters from agent where id = ?", String.class, id);
+                    JsonNode c;
+                    try {
+                        c = JSON.readTree(counters == null ? "{}" : counters);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return c.path("integrity.baselineEntries").asLong() >= 1 && c.path("integrity.lastPass").asLong() > 1_700_000_000L
+                            && c.path("integrity.lastPassFailed").asLong(-1) == 0 && c.path("integrity.paths").asLong() == 1;
+                }), "the baseline's state reaches the manager: " + m.jdbc().queryForObject("select counters from agent where id = ?", String.class, id));
             } finally {
                 agent.destroy();
                 agent.waitFor(30, TimeUnit.SECONDS);

@@ -155,7 +155,6 @@ public class AdminPages {
     public String syslog(Model model) {
         model.addAttribute("status", syslog.status());
         model.addAttribute("origin", syslogSettings.origin());
-        model.addAttribute("startOptions", syslog.startOptions());
         return "console/syslog";
     }
 

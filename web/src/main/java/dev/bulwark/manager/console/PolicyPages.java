@@ -46,7 +46,7 @@ public class PolicyPages {
     }
 
     /** A setting as a policy puts it in force. */
-    public record SettingRow(String key, String group, String kind, List<String> choices, String description, String value, String source, boolean own) {
+    public record SettingRow(String key, String kind, List<String> choices, String description, String value, String source, boolean own) {
     }
 
     /** A computer using a policy. */
@@ -107,29 +107,29 @@ public class PolicyPages {
     @GetMapping("/console/policies/{id}")
     public String policy(@PathVariable String id, Model model) {
         Policy p = find(id);
-        List<Policy> chain = tree.chain(p.id());
         PolicyTree.InForce inForce = tree.inForce(p.id());
         Map<String, String> own = PolicyTree.own(p);
         Map<String, List<SettingRow>> groups = new LinkedHashMap<>();
         for (PolicySettings.Setting s : PolicySettings.all().values()) {
-            String group = group(s.key());
-            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(new SettingRow(s.key(), group, s.kind().name().toLowerCase(java.util.Locale.ROOT),
+            groups.computeIfAbsent(group(s.key()), g -> new ArrayList<>()).add(new SettingRow(s.key(), s.kind().name().toLowerCase(java.util.Locale.ROOT),
                     s.choices(), s.description(), inForce.values().get(s.key()), source(inForce.sources().get(s.key()), p), own.containsKey(s.key())));
         }
         List<SettingRow> rules = inForce.values().entrySet().stream().filter(e -> e.getKey().startsWith("rules."))
-                .map(e -> new SettingRow(e.getKey(), "rules", "rule", List.of("on", "off"), "", e.getValue(),
+                .map(e -> new SettingRow(e.getKey(), "rule", List.of("on", "off"), "", e.getValue(),
                         source(inForce.sources().get(e.getKey()), p), own.containsKey(e.getKey())))
                 .toList();
         List<Policy> all = tree.all();
+        Map<Long, Policy> byId = new HashMap<>();
+        all.forEach(x -> byId.put(x.id(), x));
         model.addAttribute("policy", p);
-        model.addAttribute("chain", chain);
+        model.addAttribute("chain", inForce.chain());
         model.addAttribute("groups", groups);
         model.addAttribute("rules", rules);
         model.addAttribute("children", all.stream().filter(c -> p.id().equals(c.parentId()))
                 .sorted(Comparator.comparing(Policy::name, String.CASE_INSENSITIVE_ORDER)).toList());
-        model.addAttribute("users", users(p, all));
+        model.addAttribute("users", users(p, byId));
         // where it may move: anywhere except under itself or its descendants (the tree refuses those too)
-        model.addAttribute("parents", p.parentId() == null ? List.of() : all.stream().filter(c -> !descends(c, p.id(), all)).toList());
+        model.addAttribute("parents", p.parentId() == null ? List.of() : all.stream().filter(c -> !descends(c, p.id(), byId)).toList());
         return "console/policy";
     }
 
@@ -148,9 +148,7 @@ public class PolicyPages {
         return name.equals(here.name()) ? "this policy" : "inherited from " + name;
     }
 
-    private static boolean descends(Policy candidate, long ancestor, List<Policy> all) {
-        Map<Long, Policy> byId = new HashMap<>();
-        all.forEach(x -> byId.put(x.id(), x));
+    private static boolean descends(Policy candidate, long ancestor, Map<Long, Policy> byId) {
         for (Policy c = candidate; c != null; c = c.parentId() == null ? null : byId.get(c.parentId())) {
             if (c.id() == ancestor) {
                 return true;
@@ -160,16 +158,14 @@ public class PolicyPages {
     }
 
     /** The computers whose policy is this one or one of its descendants, direct ones first. */
-    private List<User> users(Policy p, List<Policy> all) {
-        Map<Long, Policy> byId = new HashMap<>();
-        all.forEach(x -> byId.put(x.id(), x));
+    private List<User> users(Policy p, Map<Long, Policy> byId) {
         long rootId = tree.root().id();
         List<User> out = new ArrayList<>();
         for (Agent a : agents.findAll()) {
             long leaf = a.policyId() == null ? rootId : a.policyId();
             if (leaf == p.id()) {
                 out.add(new User(a.id(), a.hostname(), ConsoleQueries.health(a), true, null));
-            } else if (descends(byId.get(leaf), p.id(), all)) {
+            } else if (descends(byId.get(leaf), p.id(), byId)) {
                 out.add(new User(a.id(), a.hostname(), ConsoleQueries.health(a), false, byId.get(leaf).name()));
             }
         }
@@ -201,8 +197,8 @@ public class PolicyPages {
                 tree.change(who.getName(), p.id(), Map.of(), List.of(k));
                 flash.addFlashAttribute("info", k + " is inherited again.");
             } else {
-                tree.change(who.getName(), p.id(), Map.of(k, value == null ? "" : value), List.of());
-                flash.addFlashAttribute("info", k + " set to " + PolicySettings.normalise(k, value) + " on " + p.name()
+                Policy changed = tree.change(who.getName(), p.id(), Map.of(k, value == null ? "" : value), List.of());
+                flash.addFlashAttribute("info", k + " set to " + PolicyTree.own(changed).get(k) + " on " + p.name()
                         + "; its computers receive it at their next heartbeat.");
             }
         } catch (ApiException e) {

@@ -25,7 +25,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 public class RuleEditorPages {
     /** How many recent events a what-if replays. */
     static final int WHAT_IF_EVENTS = 1000;
-    private static final java.util.regex.Pattern MODULE = java.util.regex.Pattern.compile("@module\\(\\s*\"([a-z]+)\"\\s*\\)");
 
     private final RuleWorkbench bench;
     private final ConsoleCatalog catalog;
@@ -55,10 +54,7 @@ public class RuleEditorPages {
             drl = bench.copyOf(rule);
             f = "custom/" + id.toLowerCase().replaceAll("[^a-z0-9]+", "-") + ".drl";
         }
-        model.addAttribute("file", f == null ? "custom/new-rule.drl" : f);
-        model.addAttribute("drl", drl);
-        model.addAttribute("cases", cases);
-        model.addAttribute("lines", Math.max(20, drl.split("\n", -1).length + 2));
+        editor(model, f == null ? "custom/new-rule.drl" : f, drl, cases);
         if (saved != null) {
             model.addAttribute("info", "Saved. Publish a knowledge base to send it to the computers.");
         }
@@ -90,11 +86,7 @@ public class RuleEditorPages {
             response.setStatus(422);
             return templateForm(kind, form, out.problems(), model);
         }
-        String drl = out.drl().text();
-        model.addAttribute("file", "custom/" + out.drl().path()); // KIND/ID.drl, the name bulwark-rules new gives it
-        model.addAttribute("drl", drl);
-        model.addAttribute("cases", "");
-        model.addAttribute("lines", Math.max(20, drl.split("\n", -1).length + 2));
+        editor(model, "custom/" + out.drl().path(), out.drl().text(), ""); // KIND/ID.drl, the name bulwark-rules new gives it
         model.addAttribute("info", "Generated from the " + kind + " template. Add cases that show when it fires, check, then save.");
         return "console/rule-editor";
     }
@@ -114,20 +106,11 @@ public class RuleEditorPages {
         return "console/rule-editor :: check";
     }
 
-    /** What-if: the recent events of the edited rules' module (all modules when they name several), replayed through the edited rules. */
+    /** What-if: the recent events of the edited rules' module (every module's when they name several), replayed through the edited rules. */
     @PostMapping("/console/rules/editor/whatif")
     public String whatIf(@RequestParam String file, @RequestParam(required = false) String drl, Model model) {
-        String text = RuleWorkbench.text("drl", drl);
-        java.util.Set<String> modules = new java.util.TreeSet<>();
-        java.util.regex.Matcher m = MODULE.matcher(text);
-        while (m.find()) {
-            modules.add(m.group(1));
-        }
-        String module = modules.size() == 1 ? modules.iterator().next() : null;
-        List<EventStore.StoredEvent> recent = events.find(new EventStore.Query(null, module, null, null, null, null, null, WHAT_IF_EVENTS, 0));
-        model.addAttribute("whatif", bench.whatIf(file, text, recent));
-        model.addAttribute("whatifModule", module == null ? "every module" : module);
-        model.addAttribute("whatifEvents", recent.size());
+        model.addAttribute("whatif", bench.whatIf(file, drl,
+                module -> events.find(new EventStore.Query(null, module, null, null, null, null, null, WHAT_IF_EVENTS, 0))));
         return "console/rule-editor :: whatif";
     }
 
@@ -140,12 +123,17 @@ public class RuleEditorPages {
             return "redirect:/console/rules/editor?saved&file=" + f;
         }
         response.setStatus(422);
-        model.addAttribute("file", f);
-        model.addAttribute("drl", RuleWorkbench.text("drl", drl));
-        model.addAttribute("cases", RuleWorkbench.text("cases", cases));
-        model.addAttribute("lines", Math.max(20, RuleWorkbench.text("drl", drl).split("\n", -1).length + 2));
+        editor(model, f, RuleWorkbench.text("drl", drl), RuleWorkbench.text("cases", cases));
         model.addAttribute("check", check);
         model.addAttribute("problem", "Not saved: fix the problems below first.");
         return "console/rule-editor";
+    }
+
+    /** The editor page's text: the file, its DRL (with room to grow) and its cases. */
+    private static void editor(Model model, String file, String drl, String cases) {
+        model.addAttribute("file", file);
+        model.addAttribute("drl", drl);
+        model.addAttribute("cases", cases);
+        model.addAttribute("lines", Math.max(20, drl.split("\n", -1).length + 2));
     }
 }

@@ -213,9 +213,10 @@ public class RuleWorkbench {
      * compile with the edited file in place. Only the rules of the edited file are reported: the
      * events they would now fire on (new ones, and ones they raised before), and the events they
      * raised that they would no longer fire on. Facts are what each event's rule matched, one event
-     * at a time, so correlation over many events is not replayed.
+     * at a time, so correlation over many events is not replayed. {@code module} is the edited rules'
+     * module when they share one (its events are replayed), else null (every module's).
      */
-    public record WhatIf(List<RuleProblem> problems, List<String> ruleIds, int replayed, int skipped, List<Hit> hits) {
+    public record WhatIf(List<RuleProblem> problems, List<String> ruleIds, String module, int events, int replayed, int skipped, List<Hit> hits) {
         public boolean compiles() {
             return problems.stream().noneMatch(RuleProblem::isError);
         }
@@ -233,24 +234,37 @@ public class RuleWorkbench {
         }
     }
 
-    private static final Pattern RULE_ID = Pattern.compile("@id\\(\\s*\"([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\"\\s*\\)");
     private static final com.fasterxml.jackson.databind.ObjectMapper FACTS = new com.fasterxml.jackson.databind.ObjectMapper()
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    public WhatIf whatIf(String file, String drl, List<dev.bulwark.manager.events.EventStore.StoredEvent> events) {
+    /**
+     * Compiles, finds the edited file's rules in the compiled metadata (by the package and rule names
+     * the DRL parser reads from the file), asks {@code recent} for the latest events of their module
+     * (null: every module) and replays them.
+     */
+    public WhatIf whatIf(String file, String drl, java.util.function.Function<String, List<dev.bulwark.manager.events.EventStore.StoredEvent>> recent) {
         String f = file(file);
-        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-        java.util.regex.Matcher m = RULE_ID.matcher(text("drl", drl));
-        while (m.find()) {
-            ids.add(m.group(1));
-        }
+        String text = text("drl", drl);
         Path work = null;
         try {
             work = Files.createTempDirectory("bulwark-whatif");
-            Built built = build(work, f, drl, "");
+            Built built = build(work, f, text, "");
             if (built.kb() == null) {
-                return new WhatIf(built.problems(), List.copyOf(ids), 0, 0, List.of());
+                return new WhatIf(built.problems(), List.of(), null, 0, 0, 0, List.of());
             }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            policy.checkAndParse(new DrlSource(f, text)).parsed()
+                    .ifPresent(pkg -> pkg.getRules().forEach(r -> names.add(pkg.getName() + "|" + r.getName())));
+            List<dev.bulwark.engine.RuleMetadata> edited = built.kb().rules().values().stream()
+                    .filter(md -> names.contains(md.rulePackage() + "|" + md.ruleName())).toList();
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            java.util.Set<String> modules = new java.util.TreeSet<>();
+            edited.forEach(md -> {
+                ids.add(md.id());
+                modules.add(md.module());
+            });
+            String module = modules.size() == 1 ? modules.iterator().next() : null;
+            List<dev.bulwark.manager.events.EventStore.StoredEvent> events = recent.apply(module);
             int replayed = 0;
             int skipped = 0;
             List<Hit> hits = new ArrayList<>();
@@ -273,7 +287,7 @@ public class RuleWorkbench {
                             fired.isEmpty() ? "lost" : before ? "still" : "new"));
                 }
             }
-            return new WhatIf(built.problems(), List.copyOf(ids), replayed, skipped, hits);
+            return new WhatIf(built.problems(), List.copyOf(ids), module, events.size(), replayed, skipped, hits);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

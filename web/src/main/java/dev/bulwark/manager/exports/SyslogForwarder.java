@@ -69,7 +69,6 @@ public class SyslogForwarder {
     public record Status(Destination destination, boolean connected, String lastError, long sent, long dropped, int queued) {
     }
 
-    private final Destination fromStartOptions;
     private final String localName;
     private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(100_000);
     private final AtomicLong sent = new AtomicLong();
@@ -94,13 +93,7 @@ public class SyslogForwarder {
         metrics.gauge("bulwark.syslog.sent", sent);
         metrics.gauge("bulwark.syslog.dropped", dropped);
         metrics.gauge("bulwark.syslog.queued", queue, BlockingQueue::size);
-        this.fromStartOptions = new Destination(host, port, tls, caFile);
-        configure(fromStartOptions);
-    }
-
-    /** The destination the manager was started with. */
-    public Destination startOptions() {
-        return fromStartOptions;
+        configure(new Destination(host, port, tls, caFile));
     }
 
     /** Stops forwarding to the current destination and starts with {@code d} (or stays off); waiting events are kept. */

@@ -65,28 +65,29 @@ public class SyslogSettings {
         });
     }
 
+    /** The saved row, if an administrator ever saved one. */
+    private java.util.Optional<Map<String, Object>> row() {
+        List<Map<String, Object>> rows = jdbc.queryForList("select setting_value, updated_by, updated_at from manager_setting where name = ?", NAME);
+        return rows.stream().findFirst();
+    }
+
     java.util.Optional<Destination> stored() {
-        List<Map<String, Object>> rows = jdbc.queryForList("select setting_value from manager_setting where name = ?", NAME);
-        if (rows.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        try {
-            JsonNode n = JSON.readTree((String) rows.getFirst().get("setting_value"));
-            return java.util.Optional.of(new Destination(n.path("host").asText(""), n.path("port").asInt(6514), n.path("tls").asBoolean(true),
-                    n.path("caFile").asText("")));
-        } catch (IOException e) {
-            throw new IllegalStateException("the stored syslog setting is not JSON: " + e.getMessage(), e);
-        }
+        return row().map(r -> {
+            try {
+                JsonNode n = JSON.readTree((String) r.get("setting_value"));
+                return new Destination(n.path("host").asText(""), n.path("port").asInt(6514), n.path("tls").asBoolean(true), n.path("caFile").asText(""));
+            } catch (IOException e) {
+                throw new IllegalStateException("the stored syslog setting is not JSON: " + e.getMessage(), e);
+            }
+        });
     }
 
     public Origin origin() {
-        List<Map<String, Object>> rows = jdbc.queryForList("select updated_by, updated_at from manager_setting where name = ?", NAME);
-        if (rows.isEmpty()) {
-            return new Origin(null, null);
-        }
-        Object at = rows.getFirst().get("updated_at");
-        Instant when = at instanceof Timestamp t ? t.toInstant() : at instanceof java.time.OffsetDateTime o ? o.toInstant() : null;
-        return new Origin((String) rows.getFirst().get("updated_by"), when);
+        return row().map(r -> {
+            Object at = r.get("updated_at");
+            Instant when = at instanceof Timestamp t ? t.toInstant() : at instanceof java.time.OffsetDateTime o ? o.toInstant() : null;
+            return new Origin((String) r.get("updated_by"), when);
+        }).orElse(new Origin(null, null));
     }
 
     /**

@@ -176,7 +176,7 @@ public class PolicyTree {
     }
 
     /** The chain from the root down to {@code leaf}. */
-    public List<Policy> chain(long leaf) {
+    List<Policy> chain(long leaf) {
         List<Policy> chain = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         for (Policy p = require(leaf); p != null; p = p.parentId() == null ? null : require(p.parentId())) {
@@ -191,9 +191,10 @@ public class PolicyTree {
 
     /**
      * What a policy puts in force on the computers that use it: each value and where it comes from
-     * ({@code default} or {@code policy:NAME}), and the highest revision along the way.
+     * ({@code default} or {@code policy:NAME}), the highest revision along the way, and the chain
+     * from the root down to the policy that gave them.
      */
-    public record InForce(Map<String, String> values, Map<String, String> sources, long revision) {
+    public record InForce(Map<String, String> values, Map<String, String> sources, long revision, List<Policy> chain) {
     }
 
     @Transactional(readOnly = true)
@@ -202,14 +203,15 @@ public class PolicyTree {
         Map<String, String> sources = new TreeMap<>();
         values.keySet().forEach(k -> sources.put(k, "default"));
         long revision = 0;
-        for (Policy p : chain(policyId)) {
+        List<Policy> chain = chain(policyId);
+        for (Policy p : chain) {
             parse(p.settings()).forEach((k, v) -> {
                 values.put(k, v);
                 sources.put(k, "policy:" + p.name());
             });
             revision = Math.max(revision, p.revision());
         }
-        return new InForce(values, sources, revision);
+        return new InForce(values, sources, revision, chain);
     }
 
     /** A policy's own settings, the ones it sets rather than inherits. */
@@ -234,7 +236,7 @@ public class PolicyTree {
             values.put(k, v);
             sources.put(k, "computer");
         });
-        return new EffectivePolicy(agentId, Math.max(a.settingsRevision(), policy.revision()), clock.instant().toString(), require(leaf).name(),
+        return new EffectivePolicy(agentId, Math.max(a.settingsRevision(), policy.revision()), clock.instant().toString(), policy.chain().getLast().name(),
                 new LinkedHashMap<>(values), new LinkedHashMap<>(sources));
     }
 

@@ -92,6 +92,14 @@ public final class AdminDecisions {
         }
     }
 
+    /**
+     * Whether a block names a path: then no executable is trusted in the kernel, since a hard link
+     * to a trusted inode at the blocked path would be let through by the inode's mark.
+     */
+    public synchronized boolean blocksByPath() {
+        return decisions.stream().anyMatch(d -> !d.approve() && d.kind().equals("path"));
+    }
+
     public synchronized List<Decision> all() {
         return List.copyOf(decisions);
     }

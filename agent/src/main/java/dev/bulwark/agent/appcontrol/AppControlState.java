@@ -76,7 +76,8 @@ public final class AppControlState {
         return out;
     }
 
-    private static Object stamp(Path p) {
+    /** A file's identity and version (size, modification time, file key), or null when it is not there: what tells that it changed. */
+    public static Object stamp(Path p) {
         try {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
             return a.size() + ":" + a.lastModifiedTime().toMillis() + ":" + a.fileKey();

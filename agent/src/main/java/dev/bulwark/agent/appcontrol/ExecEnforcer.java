@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Application control's enforcement: fanotify {@code FAN_OPEN_EXEC_PERM} hands every exec (and every
  * shared-object or interpreter open the kernel reports as an exec) under the scope to the agent,
- * which answers allow or deny. Known decisions come from a cache keyed by (device, inode, size,
+ * which answers allow or deny. A trusted executable only root can change is not asked about again
+ * at all: an ignore mark on its inode answers in the kernel until the file is written (see
+ * {@link #onlyRootWrites}). Other known decisions come from a cache keyed by (device, inode, size,
  * mtime, ctime), answered on the reader thread without hashing; a miss is looked up in the
  * {@link ExecInventory} (same stamp: known without hashing; else hashed and compared), the
  * {@link AdminDecisions} (approved, blocked; the latest the supplier gives), and the knowledge base's application-control rules
@@ -46,8 +48,26 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ExecEnforcer implements AutoCloseable {
 
-    /** How to enforce. {@code scope}: only execs of files under these trees are decided. */
-    public record Config(List<String> scope, String mode, Duration timeout, boolean failClosed, List<String> alwaysAllow, int workers) {
+    /**
+     * How to enforce. {@code scope}: only execs of files under these trees are decided;
+     * {@code rulesOff}: rules the policy switched off, whose verdicts are ignored. {@code packages}:
+     * the package databases (null: none), which name the package of an executable not in the
+     * inventory; with {@code trustPackages} an executable whose digest is the one its package
+     * manager recorded for its path is status {@code package} (installed by the package manager),
+     * allowed by the default rules and added to the inventory.
+     */
+    public record Config(List<String> scope, String mode, Duration timeout, boolean failClosed, List<String> alwaysAllow, int workers,
+                         java.util.Set<String> rulesOff, PackageFiles.Source packages, boolean trustPackages) {
+        public Config {
+            scope = List.copyOf(scope);
+            alwaysAllow = List.copyOf(alwaysAllow);
+            rulesOff = java.util.Set.copyOf(rulesOff);
+        }
+
+        /** How long one decision may take before the enforcer counts as stuck: ten timeouts, at least three seconds (hashing a large binary). */
+        Duration stuckAfter() {
+            return timeout.multipliedBy(10).compareTo(Duration.ofSeconds(3)) < 0 ? Duration.ofSeconds(3) : timeout.multipliedBy(10);
+        }
     }
 
     /** What the enforcer reports: each decision with findings (unrecognised software), and problems. */
@@ -86,11 +106,18 @@ public final class ExecEnforcer implements AutoCloseable {
     private final BlockingQueue<Task> queue = new ArrayBlockingQueue<>(4096);
     private final ConcurrentLinkedQueue<Task> pending = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** Per worker: when it took its current task ({@code System.nanoTime()}), or 0 when idle. */
+    private java.util.concurrent.atomic.AtomicLongArray busySince;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong decided = new AtomicLong();
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
     private volatile boolean inventoryDirty;
+    private PackageFiles packageFiles;
+    private long packageFilesStamp = Long.MIN_VALUE;
+    private long packageFilesCheckedAt;
+
     /** Bumped by {@link #invalidate}: a decision made before it (with the old decisions or window) is answered but not cached. */
     private long generation;
 
@@ -110,8 +137,10 @@ public final class ExecEnforcer implements AutoCloseable {
     public static ExecEnforcer start(Config config, LoadedKnowledgeBase kb, ExecInventory inventory, java.util.function.Supplier<AdminDecisions> admin,
                                      Path inventoryFile,
                                      MaintenanceWindow maintenance, Listener listener) throws NativeFileException {
+        warmUp(kb, config.mode());
         FanotifyAccess fan = FanotifyAccess.open(FanotifyAccess.FAN_OPEN_EXEC_PERM);
         ExecEnforcer e = new ExecEnforcer(config, kb, inventory, admin, inventoryFile, maintenance, listener, fan);
+        e.packages(); // read the package databases now, not on the first exec that needs them
         try {
             for (String p : config.scope()) {
                 fan.markMount(p);
@@ -121,11 +150,46 @@ public final class ExecEnforcer implements AutoCloseable {
             throw x;
         }
         e.threads.add(Thread.ofPlatform().name("appcontrol-reader").daemon(true).start(e::readLoop));
-        for (int i = 0; i < Math.max(1, config.workers()); i++) {
-            e.threads.add(Thread.ofPlatform().name("appcontrol-decide-" + i).daemon(true).start(e::workLoop));
+        int workers = Math.max(1, config.workers());
+        e.busySince = new java.util.concurrent.atomic.AtomicLongArray(workers);
+        for (int i = 0; i < workers; i++) {
+            int slot = i;
+            e.threads.add(Thread.ofPlatform().name("appcontrol-decide-" + i).daemon(true).start(() -> e.workLoop(slot)));
         }
         e.threads.add(Thread.ofPlatform().name("appcontrol-watchdog").daemon(true).start(e::watchdog));
         return e;
+    }
+
+    /** Synthetic decisions run at start; see {@link #warmUp}. */
+    static final int WARM_UP_DECISIONS = 20_000;
+    /** The most the warm-up may take. */
+    static final Duration WARM_UP_LIMIT = Duration.ofSeconds(3);
+
+    /**
+     * Runs the decision path on made-up requests before the first real exec waits on it: the rules
+     * (each status, this mode) and the /proc reads. A JVM runs new code interpreted at first; without
+     * this the first thousand real decisions after a start take several times longer (measured with
+     * {@code bin/bulwark-bench-exec}: 650 us added per uncached exec before, see docs/benchmarks.md).
+     * The requests name no real file, are not kept in the session and their results are dropped.
+     * It stops after {@link #WARM_UP_LIMIT} whatever is left: a rule that takes seconds must not keep
+     * enforcement from starting.
+     */
+    static void warmUp(LoadedKnowledgeBase kb, String mode) {
+        String[] statuses = {"known", "unknown", "changed", "approved", "blocked", "package"};
+        int self = (int) OWN_PID;
+        long end = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+        try (StreamSession session = kb.openSession(StreamSession.Clock.PSEUDO)) {
+            for (int i = 0; i < WARM_UP_DECISIONS && System.nanoTime() < end; i++) {
+                ExecRequest r = new ExecRequest("/nonexistent/bulwark-warm-up/program-" + (i % 64), "0".repeat(64), 1, 0, "root", self, null, null,
+                        statuses[i % statuses.length], null, System.currentTimeMillis());
+                session.insert(List.of(new EnforcementMode(mode, i % 7 == 0), r), false);
+                if (i % 10 == 0) {
+                    parentOf(self);
+                    commandLineOf(self);
+                    userOf(uidOf(self));
+                }
+            }
+        }
     }
 
     public long decided() {
@@ -140,12 +204,69 @@ public final class ExecEnforcer implements AutoCloseable {
         return timedOut.get();
     }
 
-    /** Forgets every cached decision (after an approval, a block, a mode or window change). */
+    /**
+     * Whether enforcement still works: the reader, every worker and the watchdog alive, and no
+     * worker held by one decision longer than {@link Config#stuckAfter()} (a rule that never
+     * returns). Unhealthy, the owner closes this enforcer and starts a new one.
+     */
+    public String unhealthy() {
+        if (!running.get()) {
+            return "stopped";
+        }
+        for (Thread t : threads) {
+            if (!t.isAlive()) {
+                return t.getName() + " died";
+            }
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < busySince.length(); i++) {
+            long since = busySince.get(i);
+            if (since != 0 && now - since > config.stuckAfter().toNanos()) {
+                return "appcontrol-decide-" + i + " has been deciding one exec for " + (now - since) / 1_000_000 + " ms";
+            }
+        }
+        return null;
+    }
+
+    /** Forgets every cached decision, here and in the kernel (after an approval, a block, a mode or window change). */
     public void invalidate() {
         synchronized (cache) {
             generation++;
             cache.clear();
+            maintenance.refresh(); // the window may be what changed: a decision from now on must not see its cached state
+            try {
+                fan.forgetIgnored();
+            } catch (NativeFileException e) {
+                listener.problem("fanotify", "cannot drop the kernel's ignore marks: " + e.getMessage());
+            }
         }
+    }
+
+    /**
+     * The kernel-side cache. An allowed file that only root can change (owned by root, not group or
+     * other writable) gets an ignore mark on its inode: the kernel stops asking about it until it is
+     * next written, so a repeated exec costs nothing here. A file anyone else could change stays in
+     * the cache above, keyed by its stat stamp, because a write through a shared mapping changes it
+     * without clearing the kernel's mark.
+     */
+    static boolean onlyRootWrites(Stat st) {
+        return st.uid() == 0 && (st.mode() & 0022) == 0;
+    }
+
+    private void ignoreFromNowOn(FanotifyAccess.Event e, boolean decidedHere) {
+        try {
+            fan.ignore(e);
+            if (decidedHere) {
+                ignored.incrementAndGet();
+            }
+        } catch (NativeFileException x) {
+            listener.problem("fanotify", "cannot mark a trusted executable in the kernel: " + x.getMessage());
+        }
+    }
+
+    /** Decided executables the kernel was told not to ask about again (since the start; those outside the scope are not counted). */
+    public long ignoredInKernel() {
+        return ignored.get();
     }
 
     private boolean inScope(String path) {
@@ -191,14 +312,19 @@ public final class ExecEnforcer implements AutoCloseable {
             return;
         }
         String path = FanotifyAccess.path(e);
-        if (!inScope(path) || alwaysAllowed(path)) {
-            answerAndClose(e, true);
-            return;
-        }
         try (OpenedFile f = OpenedFile.borrow(e.fd())) {
+            Stat st = f.stat();
+            if (!inScope(path) || alwaysAllowed(path)) {
+                respond(e, true);
+                if (onlyRootWrites(st)) {
+                    ignoreFromNowOn(e, false);
+                }
+                FanotifyAccess.closeEventFd(e);
+                return;
+            }
             Boolean allow;
             synchronized (cache) {
-                allow = cache.get(Key.of(f.stat()));
+                allow = cache.get(Key.of(st));
             }
             if (allow != null) {
                 cacheHits.incrementAndGet();
@@ -206,7 +332,7 @@ public final class ExecEnforcer implements AutoCloseable {
                 return;
             }
         } catch (NativeFileException x) {
-            answerAndClose(e, !config.failClosed());
+            answerAndClose(e, !config.failClosed() || !inScope(path) || alwaysAllowed(path));
             return;
         }
         Task t = new Task(e, path, System.nanoTime() + config.timeout().toNanos(), new AtomicBoolean());
@@ -218,14 +344,14 @@ public final class ExecEnforcer implements AutoCloseable {
         }
     }
 
-    private void workLoop() {
+    private void workLoop(int slot) {
         // One long-lived session per worker: a session per exec would cost milliseconds.
         try (StreamSession session = kb.openSession(StreamSession.Clock.PSEUDO)) {
-            work(session);
+            work(session, slot);
         }
     }
 
-    private void work(StreamSession session) {
+    private void work(StreamSession session, int slot) {
         while (running.get()) {
             Task t;
             try {
@@ -236,11 +362,13 @@ public final class ExecEnforcer implements AutoCloseable {
             if (t == null) {
                 continue;
             }
+            busySince.set(slot, System.nanoTime());
             try {
                 decide(t, session);
             } catch (RuntimeException x) {
                 late(t, "the decision failed: " + x);
             } finally {
+                busySince.set(slot, 0);
                 pending.remove(t);
                 FanotifyAccess.closeEventFd(t.event());
             }
@@ -257,47 +385,90 @@ public final class ExecEnforcer implements AutoCloseable {
         }
         Stat st;
         String sha;
+        ExecInventory.Entry entry = inventory.get(t.path());
+        String status;
+        String packageName = entry == null ? null : entry.packageName();
         try (OpenedFile f = OpenedFile.borrow(t.event().fd())) {
             st = f.stat();
-            ExecInventory.Entry known = inventory.get(t.path());
-            sha = known != null && known.sameStamp(st) ? known.sha256() : HexFormat.of().formatHex(f.sha256());
+            sha = entry != null && entry.sameStamp(st) ? entry.sha256() : HexFormat.of().formatHex(f.sha256());
+            String adminStatus = admin.get().statusOf(t.path(), sha);
+            status = adminStatus != null ? adminStatus
+                    : entry == null ? (inventory.containsHash(sha) ? "known" : "unknown")
+                    : entry.sha256().equals(sha) ? "known" : "changed";
+            if (status.equals("unknown") || status.equals("changed")) {
+                PackageFiles.Owned owned = packages().owner(t.path());
+                if (owned != null) {
+                    packageName = owned.packageName();
+                    if (config.trustPackages() && owned.digest() != null
+                            && owned.matches(owned.algorithm().equals("SHA-256") ? sha : HexFormat.of().formatHex(f.digest(owned.algorithm())))) {
+                        status = "package"; // installed as its package manager recorded it: an update, not a stranger
+                    }
+                }
+            }
         } catch (NativeFileException x) {
             late(t, "cannot read " + t.path() + ": " + x.getMessage());
             return;
         }
-        ExecInventory.Entry entry = inventory.get(t.path());
-        String adminStatus = admin.get().statusOf(t.path(), sha);
-        String status = adminStatus != null ? adminStatus
-                : entry == null ? (inventory.containsHash(sha) ? "known" : "unknown")
-                : entry.sha256().equals(sha) ? "known" : "changed";
         int pid = t.event().pid();
-        ExecRequest req = new ExecRequest(t.path(), sha, st.size(), uidOf(pid), userOf(uidOf(pid)), pid, parentOf(pid), commandLineOf(pid), status,
-                entry == null ? null : entry.packageName(), System.currentTimeMillis());
+        int uid = uidOf(pid);
+        ExecRequest req = new ExecRequest(t.path(), sha, st.size(), uid, userOf(uid), pid, parentOf(pid), commandLineOf(pid), status,
+                packageName, System.currentTimeMillis());
         boolean inMaintenance = maintenance.active();
         EvaluationResult r = session.insert(List.of(new EnforcementMode(config.mode(), inMaintenance), req), false);
-        Verdict v = strongest(r.verdicts());
-        boolean allow = v == null ? !"block".equals(config.mode()) || status.equals("known") || status.equals("approved") : v.action() != Action.BLOCK;
-        if (!answer(t, allow)) {
-            return; // the watchdog answered first; the decision still counts for next time
-        }
-        decided.incrementAndGet();
+        Verdict v = strongest(r.verdicts(), config.rulesOff());
+        boolean allow = v == null ? !"block".equals(config.mode()) || status.equals("known") || status.equals("approved") || status.equals("package")
+                : v.action() != Action.BLOCK;
         synchronized (cache) {
             if (gen == generation) {
-                cache.put(Key.of(st), allow);
+                cache.put(Key.of(st), allow); // before the answer: the next exec of it finds it; valid even if the watchdog answers this one
             }
         }
-        if (allow && inMaintenance && (status.equals("unknown") || status.equals("changed"))) {
-            inventory.put(ExecInventory.Entry.of(t.path(), sha, st, entry == null ? null : entry.packageName(), false));
+        if (!t.answered().compareAndSet(false, true)) {
+            return; // the watchdog answered this exec (late); the decision is cached for the next
+        }
+        decided.incrementAndGet();
+        respond(t.event(), allow);
+        boolean trusted = allow && (status.equals("known") || status.equals("approved") || status.equals("package")) && onlyRootWrites(st)
+                && !admin.get().blocksByPath();
+        if (trusted) {
+            synchronized (cache) {
+                if (gen == generation) {
+                    ignoreFromNowOn(t.event(), true); // after the answer (the exec does not wait for it), under the lock: no invalidate slips in
+                }
+            }
+        }
+        if (allow && (inMaintenance && (status.equals("unknown") || status.equals("changed")) || status.equals("package"))) {
+            inventory.put(ExecInventory.Entry.of(t.path(), sha, st, packageName, false));
             inventoryDirty = true;
         }
-        listener.decided(req, allow, v == null ? null : v.ruleId(), v == null ? "no rule decided; mode " + config.mode() : v.reason(), r.findings());
+        listener.decided(req, allow, v == null ? null : v.ruleId(), v == null ? "no rule decided; mode " + config.mode() : v.reason(),
+                r.findings().stream().filter(f -> !config.rulesOff().contains(f.ruleId())).toList());
     }
 
-    /** Organisation rules over the defaults (AC-EXEC-*); block over allow among equals. */
-    static Verdict strongest(List<Verdict> verdicts) {
+    /**
+     * The package databases, read again when they changed (a package installed, upgraded or
+     * removed), looked at no more than once a second. A decision that waits for a rereading may be
+     * answered late (and reported as such).
+     */
+    private synchronized PackageFiles packages() {
+        long now = System.nanoTime();
+        if (packageFiles == null || now - packageFilesCheckedAt > 1_000_000_000L) {
+            packageFilesCheckedAt = now;
+            long stamp = config.packages() == null ? 0 : config.packages().stamp();
+            if (packageFiles == null || stamp != packageFilesStamp) {
+                packageFilesStamp = stamp;
+                packageFiles = stamp == 0 ? PackageFiles.none() : config.packages().read();
+                packageFiles.problems().forEach(p -> listener.problem("packages", p));
+            }
+        }
+        return packageFiles;
+    }
+
+    /** Organisation rules over the defaults (AC-EXEC-*); block over allow among equals; rules switched off do not count. */
+    static Verdict strongest(List<Verdict> verdicts, java.util.Set<String> off) {
         Verdict best = null;
         for (Verdict v : verdicts) {
-            if (v.module() != ProtectionModule.APP_CONTROL) {
+            if (v.module() != ProtectionModule.APP_CONTROL || off.contains(v.ruleId())) {
                 continue;
             }
             if (best == null || rank(v) > rank(best)) {
@@ -319,14 +490,6 @@ public final class ExecEnforcer implements AutoCloseable {
         } catch (java.io.IOException e) {
             listener.problem("inventory", "cannot save the inventory: " + e.getMessage());
         }
-    }
-
-    private boolean answer(Task t, boolean allow) {
-        if (t.answered().compareAndSet(false, true)) {
-            respond(t.event(), allow);
-            return true;
-        }
-        return false;
     }
 
     private void late(Task t, String why) {
@@ -381,24 +544,45 @@ public final class ExecEnforcer implements AutoCloseable {
         return n == null ? Integer.toString(uid) : n;
     }
 
-    private static String parentOf(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new String(NativeFiles.readLink(("/proc/" + after[1] + "/exe").getBytes(StandardCharsets.US_ASCII)), StandardCharsets.UTF_8);
-        } catch (Exception e) {
+    /** Each thread's buffer for /proc reads: a decision allocates no I/O machinery. */
+    private static final ThreadLocal<byte[]> PROC_BUFFER = ThreadLocal.withInitial(() -> new byte[4096]);
+
+    /** A small /proc file read with one system call through the native layer (no NIO channel per read); null when gone. */
+    private static String procText(String path) {
+        byte[] buf = PROC_BUFFER.get();
+        try (OpenedFile f = OpenedFile.open(path.getBytes(StandardCharsets.US_ASCII))) {
+            int n = f.readInto(buf);
+            return new String(buf, 0, n, StandardCharsets.UTF_8);
+        } catch (NativeFileException | RuntimeException e) {
             return null;
         }
     }
 
-    private static String commandLineOf(int pid) {
-        try {
-            byte[] b = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
-            String s = new String(b, StandardCharsets.UTF_8).replace('\0', ' ').trim();
-            return s.length() > 1024 ? s.substring(0, 1024) + "..." : s;
-        } catch (Exception e) {
+    /** The executable of the process's parent (/proc/PID/stat's fourth field, then its exe link). */
+    private static String parentOf(int pid) {
+        String stat = procText("/proc/" + pid + "/stat");
+        if (stat == null) {
             return null;
         }
+        try {
+            int close = stat.lastIndexOf(')');
+            int start = stat.indexOf(' ', close + 2) + 1; // after ") S "
+            int end = stat.indexOf(' ', start);
+            String ppid = stat.substring(start, end);
+            return new String(NativeFiles.readLink(("/proc/" + ppid + "/exe").getBytes(StandardCharsets.US_ASCII)), StandardCharsets.UTF_8);
+        } catch (NativeFileException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The command line (at the exec, still the one the process had before it: the shell's or the launcher's), at most 1,024 characters. */
+    private static String commandLineOf(int pid) {
+        String s = procText("/proc/" + pid + "/cmdline");
+        if (s == null) {
+            return null;
+        }
+        s = s.replace('\0', ' ').trim();
+        return s.length() > 1024 ? s.substring(0, 1024) + "..." : s;
     }
 
     /** Stops: what is pending is answered (fail-open or closed as configured), then the group is closed. */

@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  * Builds the {@link ExecInventory}: every ELF file (programs and shared objects) and every script
  * with a shebang and an execute bit under the roots, on local file systems only (proc, sysfs,
  * devtmpfs, tmpfs, cgroup and the other pseudo or memory file systems are not entered, nor is the
- * agent's own state), never following symlinks. Each is hashed (SHA-256); a file dpkg owns is
- * checked against the MD5 dpkg recorded for it, and a mismatch is flagged in its entry.
+ * agent's own state), never following symlinks. Each is hashed (SHA-256); a file dpkg or rpm owns is
+ * checked against the digest its package manager recorded for it, and a mismatch is flagged in its entry.
  */
 public final class InventoryBuilder {
 
@@ -42,19 +42,23 @@ public final class InventoryBuilder {
     }
 
     private final List<String> skip;
-    private final Path dpkgInfo;
+    private final PackageFiles.Source packageSource;
 
+    /** {@code dpkgInfo}: dpkg's database only (tests); see {@link #InventoryBuilder(List, PackageFiles.Source)}. */
     public InventoryBuilder(List<String> skip, Path dpkgInfo) {
+        this(skip, new PackageFiles.Source(dpkgInfo, null, null));
+    }
+
+    /** {@code skip}: trees not entered (the agent's state); {@code packages}: the package databases to check files against. */
+    public InventoryBuilder(List<String> skip, PackageFiles.Source packages) {
         this.skip = skip;
-        this.dpkgInfo = dpkgInfo;
+        this.packageSource = packages;
     }
 
     /** Inventories everything under {@code roots} with {@code threads} hashing threads. */
     public Stats build(List<String> roots, ExecInventory into, int threads) throws IOException {
         long start = System.nanoTime();
-        Map<String, String> owners = new HashMap<>();
-        Map<String, String> md5 = new HashMap<>();
-        readDpkg(owners, md5);
+        PackageFiles packages = packageSource.read();
         Set<Long> pseudoDevices = pseudoDevices();
         List<byte[]> candidates = new ArrayList<>();
         long[] seen = {0, 0};
@@ -70,7 +74,7 @@ public final class InventoryBuilder {
                 List<byte[]> part = candidates.subList(i, Math.min(candidates.size(), i + chunk));
                 work.add(pool.submit(() -> {
                     for (byte[] p : part) {
-                        ExecInventory.Entry e = examine(p, owners, md5);
+                        ExecInventory.Entry e = examine(p, packages);
                         synchronized (counts) {
                             if (e == null) {
                                 continue;
@@ -101,7 +105,7 @@ public final class InventoryBuilder {
     private static final ExecInventory.Entry UNREADABLE = new ExecInventory.Entry(null, null, 0, 0, 0, null, false, 0, 0, 0, 0);
 
     /** The entry for an executable, null for a file that is not one, {@link #UNREADABLE} for one that could not be read. */
-    static ExecInventory.Entry examine(byte[] path, Map<String, String> owners, Map<String, String> md5) {
+    static ExecInventory.Entry examine(byte[] path, PackageFiles packages) {
         try (OpenedFile f = OpenedFile.open(path)) {
             Stat st = f.stat();
             if (!st.isRegular() || st.size() < 4) {
@@ -112,17 +116,19 @@ public final class InventoryBuilder {
             }
             String p = new String(path, StandardCharsets.UTF_8);
             String sha = HexFormat.of().formatHex(f.sha256());
-            String pkg = owners.get(p);
-            boolean mismatch = false;
-            String recorded = md5.get(p);
-            if (recorded != null) {
-                try (NativeFiles.Hasher h = new NativeFiles.Hasher("MD5")) {
-                    mismatch = !HexFormat.of().formatHex(h.sha256(path).sha256()).equals(recorded);
-                }
-            }
-            return ExecInventory.Entry.of(p, sha, st, pkg, mismatch);
+            PackageFiles.Owned owned = packages.owner(p);
+            boolean mismatch = owned != null && owned.digest() != null
+                    && !owned.matches(owned.algorithm().equals("SHA-256") ? sha : digest(path, owned.algorithm()));
+            return ExecInventory.Entry.of(p, sha, st, owned == null ? null : owned.packageName(), mismatch);
         } catch (NativeFileException e) {
             return e.vanished() || e.getMessage().contains("not a regular") ? null : UNREADABLE;
+        }
+    }
+
+    /** The file's digest with the algorithm its package manager used (lower-case hex). */
+    static String digest(byte[] path, String algorithm) throws NativeFileException {
+        try (NativeFiles.Hasher h = new NativeFiles.Hasher(algorithm)) {
+            return HexFormat.of().formatHex(h.sha256(path).sha256());
         }
     }
 
@@ -210,36 +216,5 @@ public final class InventoryBuilder {
             // no /proc: nothing known to skip
         }
         return out;
-    }
-
-    /** Path to package, and path to the MD5 dpkg recorded, from dpkg's database. */
-    private void readDpkg(Map<String, String> owners, Map<String, String> md5) {
-        if (dpkgInfo == null || !Files.isDirectory(dpkgInfo)) {
-            return;
-        }
-        try (Stream<Path> s = Files.list(dpkgInfo)) {
-            for (Path f : s.toList()) {
-                String name = f.getFileName().toString();
-                try {
-                    if (name.endsWith(".list")) {
-                        String pkg = name.substring(0, name.length() - 5);
-                        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                            owners.putIfAbsent(line, pkg);
-                        }
-                    } else if (name.endsWith(".md5sums")) {
-                        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                            int sp = line.indexOf("  ");
-                            if (sp == 32) {
-                                md5.put("/" + line.substring(34), line.substring(0, 32));
-                            }
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // an unreadable or non-UTF-8 list: its files are inventoried without a package
-                }
-            }
-        } catch (IOException e) {
-            // no dpkg database
-        }
     }
 }

@@ -37,6 +37,11 @@ public final class MaintenanceWindow {
         return now < until;
     }
 
+    /** Reads the file again at the next {@link #active()}: another process opened or ended a window. */
+    public void refresh() {
+        readAt = 0;
+    }
+
     public Instant until() {
         active();
         return until == 0 ? null : Instant.ofEpochMilli(until);

@@ -59,9 +59,9 @@ final class AppControlCommand implements Runnable {
             ExecInventory inv = new ExecInventory();
             List<String> r = roots.isEmpty() ? List.of("/") : roots.stream().map(p -> Path.of(p).toAbsolutePath().normalize().toString()).toList();
             InventoryBuilder.Stats s = new InventoryBuilder(List.of(state.store().root().toAbsolutePath().normalize().toString()),
-                    Path.of("/var/lib/dpkg/info")).build(r, inv, threads);
+                    dev.bulwark.agent.appcontrol.PackageFiles.Source.host()).build(r, inv, threads);
             inv.save(dir(state).resolve(ExecInventory.FILE));
-            spec.commandLine().getOut().printf("inventory of %s: %d executables (%.1f MB) among %d files in %.1f s; %d differ from dpkg's record, %d unreadable%n",
+            spec.commandLine().getOut().printf("inventory of %s: %d executables (%.1f MB) among %d files in %.1f s; %d differ from their package's record, %d unreadable%n",
                     r, s.executables(), s.bytes() / 1e6, s.files(), s.seconds(), s.mismatches(), s.unreadable());
             return ExitCodes.OK;
         }
@@ -85,7 +85,7 @@ final class AppControlCommand implements Runnable {
             ExecInventory inv = ExecInventory.load(f);
             AdminDecisions d = AdminDecisions.load(dir(state).resolve(AdminDecisions.FILE));
             MaintenanceWindow w = new MaintenanceWindow(dir(state));
-            out.printf("inventory: %d executables, %d differ from dpkg's record%n", inv.size(), inv.packageMismatches());
+            out.printf("inventory: %d executables, %d differ from their package's record%n", inv.size(), inv.packageMismatches());
             out.printf("admin decisions: %d%n", d.all().size());
             d.all().forEach(x -> out.printf("  %s %s %s %s%n", x.approve() ? "approve" : "block", x.kind(), x.value(), x.note()));
             out.println("maintenance: " + (w.active() ? "until " + w.until() : "off"));
@@ -189,6 +189,9 @@ final class AppControlCommand implements Runnable {
         boolean failClosed;
         @Option(names = "--for", paramLabel = "SECONDS")
         Long seconds;
+        @Option(names = "--trust-packages",
+                description = "allow, and add to the inventory, executables whose MD5 is the one dpkg recorded for their path (package updates)")
+        boolean trustPackages;
 
         @Override
         public Integer call() throws Exception {
@@ -206,8 +209,8 @@ final class AppControlCommand implements Runnable {
             ExecInventory inv = ExecInventory.load(inventoryFile);
             Path decisionsFile = dir(state).resolve(AdminDecisions.FILE);
             AdminDecisions[] admin = {AdminDecisions.load(decisionsFile)};
-            List<String> allow = new ArrayList<>(List.of(System.getProperty("java.home"), "/usr/lib/systemd", "/lib/systemd", "/sbin/init",
-                    "/usr/sbin/modprobe", "/sbin/modprobe", "/usr/sbin/sulogin"));
+            List<String> allow = new ArrayList<>(List.of(System.getProperty("java.home")));
+            allow.addAll(AppControlModule.RECOVERY);
             allow.addAll(alwaysAllow);
             ExecEnforcer.Listener listener = new ExecEnforcer.Listener() {
                 @Override
@@ -233,7 +236,7 @@ final class AppControlCommand implements Runnable {
             try {
                 e = ExecEnforcer.start(new ExecEnforcer.Config(scope.isEmpty() ? List.of("/") : scope.stream()
                                 .map(p -> Path.of(p).toAbsolutePath().normalize().toString()).toList(), mode, Duration.ofMillis(timeoutMs), failClosed,
-                        allow, Runtime.getRuntime().availableProcessors()), kb, inv, () -> admin[0], inventoryFile,
+                        allow, Math.max(2, Runtime.getRuntime().availableProcessors()), java.util.Set.of(), dev.bulwark.agent.appcontrol.PackageFiles.Source.host(), trustPackages), kb, inv, () -> admin[0], inventoryFile,
                         new MaintenanceWindow(dir(state)), listener);
             } catch (NativeFileException x) {
                 err.println("enforcement needs fanotify exec permission events (root, Linux 5.0+): " + x.getMessage());

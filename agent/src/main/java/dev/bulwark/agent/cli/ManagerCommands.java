@@ -118,6 +118,7 @@ final class ManagerCommands {
         private volatile boolean reconfigure = true;
         private volatile IntegrityModule integrity;
         private volatile AntimalwareModule antimalware;
+        private volatile AppControlModule appControl;
         /** The installed knowledge base, loaded once at start and then handed over by each install: never reloaded from disk. */
         private volatile LoadedKnowledgeBase kb;
 
@@ -162,12 +163,14 @@ final class ManagerCommands {
             try (EventSpool logSpool = EventSpool.open(store.root().resolve("spool/logs"), spoolSize, clock);
                  EventSpool integritySpool = EventSpool.open(store.root().resolve("spool/integrity"), spoolSize, clock);
                  EventSpool malwareSpool = EventSpool.open(store.root().resolve("spool/antimalware"), Math.min(spoolSize, 64L << 20), clock);
-                 EventSpool agentSpool = EventSpool.open(store.root().resolve("spool/agent"), Math.min(spoolSize, 16L << 20), clock)) {
+                 EventSpool agentSpool = EventSpool.open(store.root().resolve("spool/agent"), Math.min(spoolSize, 16L << 20), clock);
+                 EventSpool appControlSpool = EventSpool.open(store.root().resolve("spool/appcontrol"), Math.min(spoolSize, 64L << 20), clock)) {
                 Map<String, EventSpool> spools = new LinkedHashMap<>();
                 spools.put("logs", logSpool);
                 spools.put("integrity", integritySpool);
                 spools.put("antimalware", malwareSpool);
                 spools.put("agent", agentSpool);
+                spools.put("appcontrol", appControlSpool);
                 ManagedState managed = new ManagedState(store, id.agentId(), agentSpool, new ManagedState.Listener() {
                     @Override
                     public void policyChanged(SignedPolicy.EffectivePolicy policy) {
@@ -190,7 +193,7 @@ final class ManagerCommands {
                 ManagerClient client = new ManagerClient(id, clock);
                 AppControlState appControlState = new AppControlState(store.root().resolve("appcontrol"));
                 Uplink uplink = new Uplink(client, spools, () -> new Heartbeat(stop.get() ? "stopping" : "running",
-                        List.copyOf(modules), runningVersion(store), heartbeatCounters(holder[0], integrity, appControlState)), clock).following(managed);
+                        List.copyOf(modules), runningVersion(store), heartbeatCounters(holder[0], integrity, appControlState, appControl)), clock).following(managed);
                 holder[0] = uplink;
                 Thread up = Thread.ofPlatform().name("bulwark-uplink").daemon(true).start(() -> {
                     try {
@@ -219,6 +222,10 @@ final class ManagerCommands {
                                 antimalware.close();
                             }
                             antimalware = antimalwareModule(store, current, settings, malwareSpool, modules, client);
+                            if (appControl != null) {
+                                appControl.close();
+                            }
+                            appControl = appControlModule(store, current, settings, appControlSpool, modules);
                         }
                         if (watcher != null) {
                             watcher.pollOnce();
@@ -228,6 +235,9 @@ final class ManagerCommands {
                         }
                         if (antimalware != null) {
                             antimalware.pollOnce();
+                        }
+                        if (appControl != null) {
+                            appControl.pollOnce();
                         }
                         Thread.sleep(interval);
                     }
@@ -243,6 +253,9 @@ final class ManagerCommands {
                     if (antimalware != null) {
                         antimalware.close();
                     }
+                    if (appControl != null) {
+                        appControl.close();
+                    }
                 }
                 try {
                     uplink.heartbeat(); // a last status, so the manager sees the agent stop
@@ -255,12 +268,15 @@ final class ManagerCommands {
         }
 
         /** The spools' counters, and the state of the integrity baseline and of application control, for the manager's computer page. */
-        static Map<String, Long> heartbeatCounters(Uplink uplink, IntegrityModule integrity, AppControlState appControl) {
+        static Map<String, Long> heartbeatCounters(Uplink uplink, IntegrityModule integrity, AppControlState appControl, AppControlModule enforcing) {
             Map<String, Long> c = new LinkedHashMap<>(uplink.counters());
             if (integrity != null) {
                 c.putAll(integrity.state());
             }
             c.putAll(appControl.counters());
+            if (enforcing != null) {
+                c.putAll(enforcing.counters());
+            }
             return c;
         }
 
@@ -373,6 +389,17 @@ final class ManagerCommands {
                 System.err.println("anti-malware: " + e.getMessage());
                 return null;
             }
+        }
+
+        /** Application control as the policy asks (inventory first, then detect or block), with the installed knowledge base's rules; null when off. */
+        private static AppControlModule appControlModule(AgentStateStore store, LoadedKnowledgeBase kb, Map<String, String> settings, EventSpool spool,
+                                                         List<String> modules) {
+            modules.remove("appcontrol");
+            if (!Boolean.parseBoolean(settings.get("appcontrol.enabled")) || kb == null) {
+                return null;
+            }
+            modules.add("appcontrol");
+            return new AppControlModule(store.root(), kb, settings, spool);
         }
 
         /** Log inspection as the policy and the command line ask, with the installed knowledge base; null when off. */

@@ -31,6 +31,9 @@ public final class FanotifyAccess implements AutoCloseable {
     private static final int FAN_CLASS_CONTENT = 0x4;
     private static final int FAN_MARK_ADD = 0x1;
     private static final int FAN_MARK_MOUNT = 0x10;
+    private static final int FAN_MARK_IGNORED_MASK = 0x20;
+    private static final int FAN_MARK_FLUSH = 0x80;
+    private static final int FAN_UNLIMITED_MARKS = 0x20;
     private static final int FAN_ALLOW = 0x1;
     private static final int FAN_DENY = 0x2;
     private static final int O_RDONLY_LARGEFILE_CLOEXEC = 0x8000 | 0x80000;
@@ -79,7 +82,8 @@ public final class FanotifyAccess implements AutoCloseable {
     public static FanotifyAccess open(long events) throws NativeFileException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(NativeFiles.CALL_STATE);
-            int fd = (int) INIT.invokeExact(st, FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY_LARGEFILE_CLOEXEC);
+            // Unlimited marks: one ignore mark per trusted executable (see ignore); the default limit is 8,192.
+            int fd = (int) INIT.invokeExact(st, FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_MARKS, O_RDONLY_LARGEFILE_CLOEXEC);
             if (fd < 0) {
                 throw new NativeFileException("fanotify_init", "fanotify".getBytes(StandardCharsets.US_ASCII), NativeFiles.errno(st));
             }
@@ -97,13 +101,35 @@ public final class FanotifyAccess implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cpath = a.allocate(p.length + 1L);
             MemorySegment.copy(p, 0, cpath, ValueLayout.JAVA_BYTE, 0, p.length);
-            int rc = (int) MARK.invokeExact(state, fd, FAN_MARK_ADD | FAN_MARK_MOUNT, mask, AT_FDCWD, cpath);
-            if (rc != 0) {
-                throw new NativeFileException("fanotify_mark", p, NativeFiles.errno(state));
-            }
+            mark(FAN_MARK_ADD | FAN_MARK_MOUNT, mask, AT_FDCWD, cpath, p);
             marked.add(path);
-        } catch (NativeFileException e) {
-            throw e;
+        }
+    }
+
+    /**
+     * Tells the kernel to stop asking about the event's file: an ignore mark on its inode for this
+     * group's events, which the kernel drops by itself when the file is next written or truncated
+     * (no {@code FAN_MARK_IGNORED_SURV_MODIFY}). Thread-safe; the event's descriptor stays open.
+     */
+    public void ignore(Event e) throws NativeFileException {
+        mark(FAN_MARK_ADD | FAN_MARK_IGNORED_MASK, mask, e.fd(), MemorySegment.NULL, "fanotify ignore mark".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Removes every ignore mark {@link #ignore} placed (the mount marks stay): the kernel asks about every file again. */
+    public void forgetIgnored() throws NativeFileException {
+        mark(FAN_MARK_FLUSH, 0L, AT_FDCWD, MemorySegment.NULL, "fanotify inode marks (flush)".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** {@code fanotify_mark(2)} on this group; thread-safe (each thread its own errno capture). */
+    private void mark(int flags, long events, int dirfd, MemorySegment path, byte[] what) throws NativeFileException {
+        try {
+            MemorySegment st = SCRATCH.get()[1];
+            int rc = (int) MARK.invokeExact(st, fd, flags, events, dirfd, path);
+            if (rc != 0) {
+                throw new NativeFileException("fanotify_mark", what, NativeFiles.errno(st));
+            }
+        } catch (NativeFileException x) {
+            throw x;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

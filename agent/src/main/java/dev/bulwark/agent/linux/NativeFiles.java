@@ -546,11 +546,19 @@ public final class NativeFiles {
             }
         }
 
+        /** Each thread's read buffer for {@link #digest}: a decision per exec must not allocate (and zero) a megabyte. */
+        private static final ThreadLocal<byte[]> DIGEST_CHUNK = ThreadLocal.withInitial(() -> new byte[1 << 20]);
+
         /** SHA-256 of the whole file, read through this descriptor in 1 MiB steps. */
         public byte[] sha256() throws NativeFileException {
+            return digest("SHA-256");
+        }
+
+        /** The whole file's digest with a JDK algorithm ({@code SHA-256}, {@code MD5}), read through this descriptor in 1 MiB steps. */
+        public byte[] digest(String algorithm) throws NativeFileException {
             try {
-                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-                byte[] chunk = new byte[1 << 20];
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance(algorithm);
+                byte[] chunk = DIGEST_CHUNK.get();
                 MemorySegment heap = MemorySegment.ofArray(chunk);
                 long at = 0;
                 while (true) {

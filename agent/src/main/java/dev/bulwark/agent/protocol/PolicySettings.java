@@ -44,6 +44,14 @@ public final class PolicySettings {
         add("antimalware.scheduled.intervalHours", Kind.NUMBER, "24", List.of("1", "720"), "hours between scheduled scans (1-720)");
         add("antimalware.reputation", Kind.CHOICE, "manager", List.of("manager", "local-only"),
                 "ask the manager's file-reputation service about unknown executables, or send nothing");
+        add("appcontrol.scope", Kind.PATHS, "/", List.of(), "decide the execs of files under these trees, comma-separated");
+        add("appcontrol.inventoryRoots", Kind.PATHS, "/", List.of(), "trees inventoried (the allowlist) when application control is first enabled");
+        add("appcontrol.alwaysAllow", Kind.PATHS, "", List.of(),
+                "recovery trees never held, besides the agent's own Java, systemd, init, modprobe and sulogin, comma-separated");
+        add("appcontrol.timeoutMs", Kind.NUMBER, "2000", List.of("100", "60000"), "answer an exec left undecided after this many milliseconds (100-60000)");
+        add("appcontrol.trustPackages", Kind.BOOLEAN, "false", List.of(),
+                "allow, and add to the inventory, executables installed by the package manager (their MD5 is the one dpkg recorded)");
+        add("appcontrol.failClosed", Kind.BOOLEAN, "false", List.of(), "deny an exec left undecided (default: allow it, and report)");
         add("heartbeat.seconds", Kind.NUMBER, "30", List.of("5", "3600"), "heartbeat interval in seconds (5-3600)");
         add("knowledgeBase.version", Kind.VERSION, "latest", List.of(), "the knowledge-base version to run: latest or a published version");
     }

@@ -29,10 +29,18 @@ public class AgentAdminController {
     public record NewCommand(String kind, java.util.Map<String, String> arguments) {
     }
 
-    /** Queues a command for the agent's next heartbeat (scan-now, rebuild-baseline, recommendation-scan, approve). */
+    /**
+     * Queues a command for the agent's next heartbeat (scan-now, rebuild-baseline, recommendation-scan; approve and block, which
+     * change what the computer lets run, only for admins, as in the console).
+     */
     @PostMapping("/api/agents/{id}/commands")
     @PreAuthorize("hasAnyRole('ADMIN', 'ANALYST')")
-    public AgentCommands.CommandView command(@PathVariable String id, @RequestBody NewCommand req, Principal who) {
+    public AgentCommands.CommandView command(@PathVariable String id, @RequestBody NewCommand req,
+                                             org.springframework.security.core.Authentication who) {
+        if (("approve".equals(req.kind()) || "block".equals(req.kind()))
+                && who.getAuthorities().stream().noneMatch(a -> "ROLE_ADMIN".equals(a.getAuthority()))) {
+            throw new dev.bulwark.manager.api.ApiException(403, "forbidden", "kind", req.kind() + " changes what the computer may run: admins only");
+        }
         return commands.queue(who.getName(), id, req.kind(), req.arguments());
     }
 

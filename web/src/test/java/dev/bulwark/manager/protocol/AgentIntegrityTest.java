@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bulwark.agent.uplink.AgentIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,15 +29,11 @@ class AgentIntegrityTest {
             String admin = m.adminKey();
             Path tree = Files.createDirectories(tmp.resolve("watched/etc"));
             Files.writeString(tree.resolve("app.conf"), "listen 80\n");
-            String token = JSON.readTree(m.call("POST", "/api/enrollment-tokens", admin, "{\"label\":\"fim\"}").body()).get("token").asText();
             Path state = tmp.resolve("agent");
             Path out = tmp.resolve("agent.log");
-            assertEquals(0, AgentProcess.run(out, "enroll", "--state", state.toString(), "--hostname", "fim1", m.url().toString(), token));
-            String id = AgentIdentity.load(state).orElseThrow().agentId();
-            String pol = m.call("POST", "/api/policies", admin, JSON.writeValueAsString(Map.of("name", "fim", "description", "integrity test",
-                    "settings", Map.of("integrity.paths", tree.toString(), "integrity.intervalMinutes", "1", "integrity.ruleDeclared", "false",
-                    "loginspection.enabled", "false")))).body();
-            m.call("PUT", "/api/agents/" + id + "/policy", admin, "{\"policyId\":" + JSON.readTree(pol).get("id").asLong() + "}");
+            String id = AgentProcess.enroll(m, state, out, "fim1");
+            AgentProcess.assignPolicy(m, id, "fim", Map.of("integrity.paths", tree.toString(), "integrity.intervalMinutes", "1",
+                    "integrity.ruleDeclared", "false", "loginspection.enabled", "false"));
             Process agent = AgentProcess.start(out, "run", "--state", state.toString(), "--interval", "200");
             try {
                 assertTrue(AgentProtocolContract.eventually(() -> Files.exists(state.resolve("fim/baseline.fim"))

@@ -205,6 +205,10 @@ abstract class AgentProtocolContract {
         assertEquals(200, queued.statusCode(), queued.body());
         long commandId = JSON.readTree(queued.body()).get("id").asLong();
         assertEquals(400, manager.call("POST", "/api/agents/" + id + "/commands", admin, "{\"kind\":\"rm -rf /\"}").statusCode());
+        String analyst = JSON.readTree(manager.call("POST", "/api/api-keys", admin, "{\"label\":\"soc2\",\"role\":\"analyst\"}").body()).get("key").asText();
+        HttpResponse<String> approval = manager.call("POST", "/api/agents/" + id + "/commands", analyst,
+                "{\"kind\":\"approve\",\"arguments\":{\"sha256\":\"" + "a".repeat(64) + "\"}}");
+        assertEquals(403, approval.statusCode(), "what a computer may run is an admin's decision, in the API as in the console: " + approval.body());
         var answer = agent.heartbeat(new Heartbeat("running", List.of(), 0, Map.of()));
         assertEquals(List.of(commandId), answer.commands().stream().map(c -> c.id()).toList());
         assertTrue(agent.heartbeat(new Heartbeat("running", List.of(), 0, Map.of())).commands().isEmpty(), "delivered once");

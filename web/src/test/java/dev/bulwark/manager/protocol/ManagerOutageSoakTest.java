@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bulwark.agent.uplink.AgentIdentity;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,17 +38,12 @@ class ManagerOutageSoakTest {
         int outage = Integer.getInteger("bulwark.soak.outage", 600);
         int rate = Integer.getInteger("bulwark.soak.rate", 500);
         try (RunningManager m = new RunningManager(tmp.resolve("manager"), Map.of()).start(0)) {
-            String admin = m.adminKey();
-            String token = JSON.readTree(m.call("POST", "/api/enrollment-tokens", admin, "{\"label\":\"soak\"}").body()).get("token").asText();
             Path state = tmp.resolve("agent");
             Path out = tmp.resolve("agent.log");
-            assertEquals(0, AgentProcess.run(out, "enroll", "--state", state.toString(), "--hostname", "soak", m.url().toString(), token));
-            String id = AgentIdentity.load(state).orElseThrow().agentId();
+            String id = AgentProcess.enroll(m, state, out, "soak");
             Path log = tmp.resolve("auth.log");
             Files.writeString(log, "");
-            String pol = m.call("POST", "/api/policies", admin, JSON.writeValueAsString(Map.of("name", "soak", "description", "soak",
-                    "settings", Map.of("loginspection.files", log.toString(), "integrity.enabled", "false")))).body();
-            m.call("PUT", "/api/agents/" + id + "/policy", admin, "{\"policyId\":" + JSON.readTree(pol).get("id").asLong() + "}");
+            AgentProcess.assignPolicy(m, id, "soak", Map.of("loginspection.files", log.toString(), "integrity.enabled", "false"));
             // a spool big enough for the outage: rate x outage x about 1.5 KB per finding
             long spool = Math.max(256L << 20, (long) rate * outage * 2048L);
             Process agent = AgentProcess.start(out, "run", "--state", state.toString(), "--interval", "100", "--spool-size", Long.toString(spool));

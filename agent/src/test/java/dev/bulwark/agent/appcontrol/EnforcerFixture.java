@@ -10,12 +10,12 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /** What the enforcement tests share: root for fanotify, a knowledge base of their own rules, running a program through the shell. */
-final class EnforcerFixture {
+public final class EnforcerFixture {
     private EnforcerFixture() {
     }
 
     /** The package, the imports every application-control rule needs, and the rule that allows inventoried software. */
-    static final String HEADER = """
+    public static final String HEADER = """
             package rules.appcontrol;
             import dev.bulwark.engine.appcontrol.ExecRequest;
             import dev.bulwark.engine.appcontrol.EnforcementMode;
@@ -29,21 +29,21 @@ final class EnforcerFixture {
             then insert(Verdict.decide(kcontext, Action.ALLOW, "known")); end
             """;
 
-    static void assumeRoot() {
+    public static void assumeRoot() {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) || "true".equals(System.getenv("CI")),
                 "fanotify needs root (CI runs as root)");
     }
 
     /** {@link #HEADER} and these rules, compiled and loaded. */
-    static LoadedKnowledgeBase rules(String name, String rules) throws Exception {
+    public static LoadedKnowledgeBase rules(String name, String rules) throws Exception {
         return KnowledgeBaseLoader.load(new KnowledgeBaseCompiler().compile(List.of(new DrlSource(name, HEADER + rules))).kjar(), null);
     }
 
     /** What a program (or the shell about it) said, ending in {@code rc=N}, and how long it took. */
-    record Run(String output, long millis) {
+    public record Run(String output, long millis) {
     }
 
-    static Run run(Path program) throws Exception {
+    public static Run run(Path program) throws Exception {
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder("/bin/sh", "-c", program + "; echo rc=$?").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -5,6 +5,7 @@ import dev.bulwark.agent.linux.NativeFiles;
 import dev.bulwark.agent.linux.NativeFiles.NativeFileException;
 import dev.bulwark.agent.linux.NativeFiles.OpenedFile;
 import dev.bulwark.agent.linux.NativeFiles.Stat;
+import dev.bulwark.agent.packages.PackageFiles;
 import dev.bulwark.engine.Action;
 import dev.bulwark.engine.Finding;
 import dev.bulwark.engine.ProtectionModule;

@@ -5,6 +5,7 @@ import dev.bulwark.agent.linux.NativeFiles.Dirent;
 import dev.bulwark.agent.linux.NativeFiles.NativeFileException;
 import dev.bulwark.agent.linux.NativeFiles.OpenedFile;
 import dev.bulwark.agent.linux.NativeFiles.Stat;
+import dev.bulwark.agent.packages.PackageFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

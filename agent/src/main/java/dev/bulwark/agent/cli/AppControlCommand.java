@@ -59,7 +59,7 @@ final class AppControlCommand implements Runnable {
             ExecInventory inv = new ExecInventory();
             List<String> r = roots.isEmpty() ? List.of("/") : roots.stream().map(p -> Path.of(p).toAbsolutePath().normalize().toString()).toList();
             InventoryBuilder.Stats s = new InventoryBuilder(List.of(state.store().root().toAbsolutePath().normalize().toString()),
-                    dev.bulwark.agent.appcontrol.PackageFiles.Source.host()).build(r, inv, threads);
+                    dev.bulwark.agent.packages.PackageFiles.Source.host()).build(r, inv, threads);
             inv.save(dir(state).resolve(ExecInventory.FILE));
             spec.commandLine().getOut().printf("inventory of %s: %d executables (%.1f MB) among %d files in %.1f s; %d differ from their package's record, %d unreadable%n",
                     r, s.executables(), s.bytes() / 1e6, s.files(), s.seconds(), s.mismatches(), s.unreadable());
@@ -236,7 +236,7 @@ final class AppControlCommand implements Runnable {
             try {
                 e = ExecEnforcer.start(new ExecEnforcer.Config(scope.isEmpty() ? List.of("/") : scope.stream()
                                 .map(p -> Path.of(p).toAbsolutePath().normalize().toString()).toList(), mode, Duration.ofMillis(timeoutMs), failClosed,
-                        allow, Math.max(2, Runtime.getRuntime().availableProcessors()), java.util.Set.of(), dev.bulwark.agent.appcontrol.PackageFiles.Source.host(), trustPackages), kb, inv, () -> admin[0], inventoryFile,
+                        allow, Math.max(2, Runtime.getRuntime().availableProcessors()), java.util.Set.of(), dev.bulwark.agent.packages.PackageFiles.Source.host(), trustPackages), kb, inv, () -> admin[0], inventoryFile,
                         new MaintenanceWindow(dir(state)), listener);
             } catch (NativeFileException x) {
                 err.println("enforcement needs fanotify exec permission events (root, Linux 5.0+): " + x.getMessage());

@@ -90,7 +90,7 @@ final class AppControlModule implements AutoCloseable {
         this.config = new ExecEnforcer.Config(scope.isEmpty() ? List.of("/") : scope, "prevent".equals(settings.get("appcontrol.mode")) ? "block" : "detect",
                 Duration.ofMillis(Long.parseLong(settings.getOrDefault("appcontrol.timeoutMs", "2000"))),
                 Boolean.parseBoolean(settings.get("appcontrol.failClosed")), allow, Math.max(2, Runtime.getRuntime().availableProcessors()), rulesOff,
-                dev.bulwark.agent.appcontrol.PackageFiles.Source.host(), Boolean.parseBoolean(settings.get("appcontrol.trustPackages")));
+                dev.bulwark.agent.packages.PackageFiles.Source.host(), Boolean.parseBoolean(settings.get("appcontrol.trustPackages")));
         List<String> roots = PolicySettings.paths(settings.getOrDefault("appcontrol.inventoryRoots", "/"));
         this.inventoryRoots = roots.isEmpty() ? List.of("/") : roots;
         if (!Files.exists(inventoryFile) && BUILD.get() == null) {
@@ -109,7 +109,7 @@ final class AppControlModule implements AutoCloseable {
             try {
                 ExecInventory inv = new ExecInventory();
                 InventoryBuilder.Stats s = new InventoryBuilder(List.of(dir.getParent().toAbsolutePath().normalize().toString()),
-                        dev.bulwark.agent.appcontrol.PackageFiles.Source.host())
+                        dev.bulwark.agent.packages.PackageFiles.Source.host())
                         .build(roots, inv, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
                 Files.createDirectories(dir);
                 inv.save(dir.resolve(ExecInventory.FILE));

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.integrity;
 
 import dev.bulwark.agent.linux.NativeFiles;
+import dev.bulwark.agent.packages.PackageFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -8,16 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Expected changes on a Debian-family host: a change is expected when a package manager is running
- * ({@code dpkg}, {@code apt}, {@code rpm}, {@code dnf}, ... in {@code /proc}), when the new content
- * is what an installed package recorded for that path (dpkg's {@code info/*.md5sums}), or while a
- * declared maintenance window is open. The package index is read only when a changed file needs it.
+ * Expected changes: a change is expected when a package manager is running ({@code dpkg},
+ * {@code apt}, {@code rpm}, {@code dnf}, ... in {@code /proc}), when the new content is what an
+ * installed package recorded for that path ({@link PackageFiles}: dpkg's MD5s, rpm's digests), or
+ * while a declared maintenance window is open. The package databases are read only when a changed
+ * file needs them.
  */
 public final class PackageManagerEvidence implements ExpectedChanges {
 
@@ -25,11 +25,11 @@ public final class PackageManagerEvidence implements ExpectedChanges {
             "rpm", "dnf", "yum", "zypper", "packagekitd");
     private static final long PROCESS_CHECK_NANOS = 1_000_000_000L;
 
-    private final Path dpkgInfo;
+    private final PackageFiles.Source packageSource;
     private final Path proc;
     private final Instant maintenanceUntil;
     private final Clock clock;
-    private Map<String, String[]> packageDigests;
+    private PackageFiles packages;
     private boolean processesChecked;
     private long processCheckedAt;
     private String runningManager;
@@ -38,14 +38,19 @@ public final class PackageManagerEvidence implements ExpectedChanges {
      * @param maintenanceUntil end of the open maintenance window, or {@code null}
      */
     public PackageManagerEvidence(Path dpkgInfo, Path proc, Instant maintenanceUntil, Clock clock) {
-        this.dpkgInfo = dpkgInfo;
+        this(new PackageFiles.Source(dpkgInfo, null, null), proc, maintenanceUntil, clock);
+    }
+
+    /** @param packages the package databases to compare new content with */
+    public PackageManagerEvidence(PackageFiles.Source packages, Path proc, Instant maintenanceUntil, Clock clock) {
+        this.packageSource = packages;
         this.proc = proc;
         this.maintenanceUntil = maintenanceUntil;
         this.clock = clock;
     }
 
     public static PackageManagerEvidence system(Instant maintenanceUntil) {
-        return new PackageManagerEvidence(Path.of("/var/lib/dpkg/info"), Path.of("/proc"), maintenanceUntil, Clock.systemUTC());
+        return new PackageManagerEvidence(PackageFiles.Source.host(), Path.of("/proc"), maintenanceUntil, Clock.systemUTC());
     }
 
     @Override
@@ -58,12 +63,14 @@ public final class PackageManagerEvidence implements ExpectedChanges {
             return "made while the package manager ran (" + manager + ")";
         }
         if (after != null && after.stat().isRegular()) {
-            String[] recorded = packageDigests().get(after.displayPath());
-            if (recorded != null) {
-                try (NativeFiles.Hasher md5 = new NativeFiles.Hasher("MD5")) {
-                    NativeFiles.Hasher.Digest d = md5.sha256(after.path());
-                    if (HexFormat.of().formatHex(d.sha256()).equals(recorded[0])) {
-                        return "content matches what package " + recorded[1] + " installed";
+            if (packages == null) {
+                packages = packageSource.read();
+            }
+            PackageFiles.Owned recorded = packages.owner(after.displayPath());
+            if (recorded != null && recorded.digest() != null) {
+                try (NativeFiles.Hasher h = new NativeFiles.Hasher(recorded.algorithm())) {
+                    if (recorded.matches(HexFormat.of().formatHex(h.sha256(after.path()).sha256()))) {
+                        return "content matches what package " + recorded.packageName() + " installed";
                     }
                 } catch (IOException e) {
                     return null;
@@ -98,33 +105,6 @@ public final class PackageManagerEvidence implements ExpectedChanges {
             // No /proc: no evidence.
         }
         return runningManager;
-    }
-
-    /** path → {md5, package}, from every {@code PACKAGE.md5sums} dpkg keeps. */
-    private Map<String, String[]> packageDigests() {
-        if (packageDigests != null) {
-            return packageDigests;
-        }
-        packageDigests = new HashMap<>();
-        if (!Files.isDirectory(dpkgInfo)) {
-            return packageDigests;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dpkgInfo, "*.md5sums")) {
-            for (Path f : files) {
-                String name = f.getFileName().toString();
-                String pkg = name.substring(0, name.length() - ".md5sums".length());
-                for (String line : Files.readAllLines(f, StandardCharsets.ISO_8859_1)) {
-                    int sep = line.indexOf("  ");
-                    if (sep == 32) {
-                        String path = new String(("/" + line.substring(34)).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-                        packageDigests.put(path, new String[] {line.substring(0, 32), pkg});
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // A partly read index only makes fewer changes expected.
-        }
-        return packageDigests;
     }
 
     /** The files dpkg says package {@code name} installed ({@code info/NAME.list} or {@code NAME:ARCH.list}). */

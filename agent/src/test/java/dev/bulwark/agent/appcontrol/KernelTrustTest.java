@@ -3,6 +3,7 @@ package dev.bulwark.agent.appcontrol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.agent.packages.PackageFiles;
 import dev.bulwark.engine.Finding;
 import dev.bulwark.engine.appcontrol.ExecRequest;
 import dev.bulwark.engine.evaluation.LoadedKnowledgeBase;

@@ -1,4 +1,4 @@
-package dev.bulwark.agent.appcontrol;
+package dev.bulwark.agent.packages;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -109,13 +109,16 @@ public final class PackageFiles {
                 try {
                     if (name.endsWith(".list")) {
                         String pkg = name.substring(0, name.length() - 5);
-                        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                            owners.putIfAbsent(line, pkg);
+                        for (String line : lines(f)) {
+                            owners.put(line, pkg);
                         }
                     } else if (name.endsWith(".md5sums")) {
-                        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                        String pkg = name.substring(0, name.length() - 8);
+                        for (String line : lines(f)) {
                             if (line.length() > 34 && line.indexOf("  ") == 32) {
-                                md5.put("/" + line.substring(34), line.substring(0, 32));
+                                String path = "/" + line.substring(34);
+                                md5.put(path, line.substring(0, 32));
+                                owners.putIfAbsent(path, pkg); // a list is the usual owner record; its sums say as much
                             }
                         }
                     }
@@ -130,6 +133,19 @@ public final class PackageFiles {
             String d = md5.get(path);
             files.put(path, new Owned(pkg, d == null ? null : "MD5", d));
         });
+    }
+
+    /**
+     * A dpkg list's lines. Paths are bytes to dpkg: read as Latin-1 (never fails), then each line
+     * taken back to its bytes and decoded as UTF-8, the way the kernel's names are; a name that is
+     * not UTF-8 cannot match one anyway, and the rest of the list still counts.
+     */
+    private static List<String> lines(Path f) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(f, StandardCharsets.ISO_8859_1)) {
+            out.add(new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     /** {@code rpm -qa} over the database, one line per file: path, digest, algorithm, package. */

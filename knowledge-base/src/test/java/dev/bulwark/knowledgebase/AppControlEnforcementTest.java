@@ -86,8 +86,9 @@ class AppControlEnforcementTest {
             assertTrue(blocked.contains("Operation not permitted") && blocked.endsWith("rc=126"), blocked);
             String tampered = run(changed);
             assertTrue(tampered.contains("Operation not permitted"), "a modified inventoried binary is blocked: " + tampered);
-            assertTrue(Files.readString(log).contains("BLOCKED " + unknown + " (unknown"), Files.readString(log));
-            assertTrue(Files.readString(log).contains("[AC-EXEC-0003]"), Files.readString(log));
+            // the enforcer answers first and reports after, so the exec does not wait for the log line
+            assertTrue(eventually(() -> Files.readString(log).contains("BLOCKED " + unknown + " (unknown")), Files.readString(log));
+            assertTrue(eventually(() -> Files.readString(log).contains("[AC-EXEC-0003]")), Files.readString(log));
 
             String sha = sha256(unknown);
             var approve = DefaultBundleOnAgentRuntimeTest.agent("appcontrol", "approve", "--state", state.toString(), "--hash", sha, "--note", "test");

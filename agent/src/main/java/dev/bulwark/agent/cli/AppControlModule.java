@@ -174,6 +174,7 @@ final class AppControlModule implements AutoCloseable {
                 }
             }
         } finally {
+            flushProblemCounts();
             drain();
         }
     }
@@ -238,7 +239,31 @@ final class AppControlModule implements AutoCloseable {
         }
     }
 
-    /** The first problem of a kind in a minute is reported at once; the rest of that minute are counted into the next report. */
+    /** Reports the count of problems held back in windows that have closed, so a burst is never under-reported. */
+    private void flushProblemCounts() {
+        long now = System.currentTimeMillis();
+        List<Map.Entry<String, Long>> held = new ArrayList<>();
+        synchronized (problems) {
+            for (Map.Entry<String, long[]> e : problems.entrySet()) {
+                long[] w = e.getValue();
+                if (w[1] > 0 && now - w[0] >= PROBLEM_WINDOW_MS) {
+                    held.add(Map.entry(e.getKey(), w[1]));
+                    w[1] = 0;
+                }
+            }
+        }
+        for (Map.Entry<String, Long> h : held) {
+            queue(problemEvent(h.getKey(), h.getValue() + " more " + h.getKey() + " problems in the minute after the one reported", h.getValue()));
+        }
+    }
+
+    private static ObjectNode problemEvent(String kind, String message, long suppressed) {
+        return ResultJson.MAPPER.createObjectNode().put("kind", "appcontrol-problem").put("module", "appcontrol")
+                .put("severity", kind.startsWith("fail-") || kind.equals("restart") || kind.equals("overflow") ? "medium" : "low").put("problem", kind)
+                .put("suppressedBefore", suppressed).put("message", message);
+    }
+
+    /** The first problem of a kind in a minute is reported at once; the rest of that minute are counted and reported when it ends. */
     private void problem(String kind, String detail) {
         long now = System.currentTimeMillis();
         long suppressed;
@@ -251,10 +276,7 @@ final class AppControlModule implements AutoCloseable {
             suppressed = w == null ? 0 : w[1];
             problems.put(kind, new long[] {now, 0});
         }
-        queue(ResultJson.MAPPER.createObjectNode().put("kind", "appcontrol-problem").put("module", "appcontrol")
-                .put("severity", kind.startsWith("fail-") || kind.equals("restart") || kind.equals("overflow") ? "medium" : "low").put("problem", kind)
-                .put("suppressedBefore", suppressed)
-                .put("message", detail + (suppressed > 0 ? " (and " + suppressed + " more of this kind in the minute before)" : "")));
+        queue(problemEvent(kind, detail + (suppressed > 0 ? " (and " + suppressed + " more of this kind in the minute before)" : ""), suppressed));
     }
 
     private void drain() {

@@ -313,9 +313,10 @@ public final class ExecEnforcer implements AutoCloseable {
             return;
         }
         String path = FanotifyAccess.path(e);
+        boolean decided = inScope(path) && !alwaysAllowed(path);
         try (OpenedFile f = OpenedFile.borrow(e.fd())) {
             Stat st = f.stat();
-            if (!inScope(path) || alwaysAllowed(path)) {
+            if (!decided) {
                 respond(e, true);
                 if (onlyRootWrites(st)) {
                     ignoreFromNowOn(e, false);
@@ -333,7 +334,7 @@ public final class ExecEnforcer implements AutoCloseable {
                 return;
             }
         } catch (NativeFileException x) {
-            answerAndClose(e, !config.failClosed() || !inScope(path) || alwaysAllowed(path));
+            answerAndClose(e, !config.failClosed() || !decided);
             return;
         }
         Task t = new Task(e, path, System.nanoTime() + config.timeout().toNanos(), new AtomicBoolean());

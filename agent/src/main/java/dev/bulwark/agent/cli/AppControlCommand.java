@@ -1,6 +1,7 @@
 package dev.bulwark.agent.cli;
 
 import dev.bulwark.agent.appcontrol.AdminDecisions;
+import dev.bulwark.agent.appcontrol.DecisionWatch;
 import dev.bulwark.agent.appcontrol.ExecEnforcer;
 import dev.bulwark.agent.appcontrol.ExecInventory;
 import dev.bulwark.agent.appcontrol.InventoryBuilder;
@@ -207,11 +208,8 @@ final class AppControlCommand implements Runnable {
             }
             LoadedKnowledgeBase kb = source.require(state.store());
             ExecInventory inv = ExecInventory.load(inventoryFile);
-            Path decisionsFile = dir(state).resolve(AdminDecisions.FILE);
-            AdminDecisions[] admin = {AdminDecisions.load(decisionsFile)};
-            List<String> allow = new ArrayList<>(List.of(System.getProperty("java.home")));
-            allow.addAll(AppControlModule.RECOVERY);
-            allow.addAll(alwaysAllow);
+            DecisionWatch decisions = new DecisionWatch(dir(state));
+            decisions.refresh();
             ExecEnforcer.Listener listener = new ExecEnforcer.Listener() {
                 @Override
                 public void decided(ExecRequest r, boolean allowed, String ruleId, String reason, List<Finding> findings) {
@@ -236,7 +234,8 @@ final class AppControlCommand implements Runnable {
             try {
                 e = ExecEnforcer.start(new ExecEnforcer.Config(scope.isEmpty() ? List.of("/") : scope.stream()
                                 .map(p -> Path.of(p).toAbsolutePath().normalize().toString()).toList(), mode, Duration.ofMillis(timeoutMs), failClosed,
-                        allow, Math.max(2, Runtime.getRuntime().availableProcessors()), java.util.Set.of(), dev.bulwark.agent.packages.PackageFiles.Source.host(), trustPackages), kb, inv, () -> admin[0], inventoryFile,
+                        AppControlModule.neverHeld(alwaysAllow), Math.max(2, Runtime.getRuntime().availableProcessors()), java.util.Set.of(),
+                        dev.bulwark.agent.packages.PackageFiles.Source.host(), trustPackages), kb, inv, decisions::current, inventoryFile,
                         new MaintenanceWindow(dir(state)), listener);
             } catch (NativeFileException x) {
                 err.println("enforcement needs fanotify exec permission events (root, Linux 5.0+): " + x.getMessage());
@@ -254,18 +253,15 @@ final class AppControlCommand implements Runnable {
             }));
             err.printf("enforcing (%s) with %d inventoried executables; ready%n", mode, inv.size());
             err.flush();
-            long lastCheck = Files.exists(decisionsFile) ? Files.getLastModifiedTime(decisionsFile).toMillis() : 0;
-            boolean lastMaintenance = new MaintenanceWindow(dir(state)).active();
             long deadline = seconds == null ? Long.MAX_VALUE : System.currentTimeMillis() + seconds * 1000;
             try {
                 while (!stop.await(500, TimeUnit.MILLISECONDS) && System.currentTimeMillis() < deadline) {
-                    long m = Files.exists(decisionsFile) ? Files.getLastModifiedTime(decisionsFile).toMillis() : 0;
-                    boolean maint = new MaintenanceWindow(dir(state)).active();
-                    if (m != lastCheck || maint != lastMaintenance) {
-                        admin[0] = AdminDecisions.load(decisionsFile);
-                        lastCheck = m;
-                        lastMaintenance = maint;
-                        e.invalidate();
+                    try {
+                        if (decisions.refresh()) {
+                            e.invalidate();
+                        }
+                    } catch (java.io.IOException x) {
+                        listener.problem("decisions", "the admin decisions do not read (" + x.getMessage() + "); the previous ones stay in force");
                     }
                 }
             } finally {

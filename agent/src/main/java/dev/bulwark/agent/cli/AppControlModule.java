@@ -1,8 +1,8 @@
 package dev.bulwark.agent.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bulwark.agent.appcontrol.AdminDecisions;
 import dev.bulwark.agent.appcontrol.AppControlState;
+import dev.bulwark.agent.appcontrol.DecisionWatch;
 import dev.bulwark.agent.appcontrol.ExecEnforcer;
 import dev.bulwark.agent.appcontrol.ExecInventory;
 import dev.bulwark.agent.appcontrol.InventoryBuilder;
@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,11 +49,19 @@ final class AppControlModule implements AutoCloseable {
     static final List<String> RECOVERY = List.of("/usr/lib/systemd", "/lib/systemd", "/sbin/init", "/usr/sbin/modprobe", "/sbin/modprobe",
             "/usr/sbin/sulogin", "/sbin/sulogin");
     private static final int QUEUE = 10_000;
+
+    /** What enforcement never holds: the agent's own Java, the recovery paths, and these. */
+    static List<String> neverHeld(List<String> extra) {
+        List<String> allow = new ArrayList<>();
+        allow.add(System.getProperty("java.home"));
+        allow.addAll(RECOVERY);
+        allow.addAll(extra);
+        return allow;
+    }
     private static final long PROBLEM_WINDOW_MS = 60_000;
 
     private final Path dir;
     private final Path inventoryFile;
-    private final Path decisionsFile;
     private final LoadedKnowledgeBase kb;
     private final EventSpool spool;
     private final ExecEnforcer.Config config;
@@ -68,23 +75,18 @@ final class AppControlModule implements AutoCloseable {
     private static final AtomicReference<Thread> BUILD = new AtomicReference<>();
     private ExecInventory inventory;
     private Object inventoryStamp;
-    private volatile AdminDecisions decisions;
+    private final DecisionWatch decisions;
     private volatile ExecEnforcer enforcer;
-    private Object decisionsStamp;
-    private boolean maintenanceSeen;
     private long nextStartAttempt;
 
     AppControlModule(Path stateRoot, LoadedKnowledgeBase kb, Map<String, String> settings, EventSpool spool) {
         this.dir = stateRoot.resolve("appcontrol");
         this.inventoryFile = dir.resolve(ExecInventory.FILE);
-        this.decisionsFile = dir.resolve(AdminDecisions.FILE);
+        this.decisions = new DecisionWatch(dir);
         this.kb = kb;
         this.spool = spool;
         this.rulesOff = RuleSwitchSink.switchedOff(settings);
-        List<String> allow = new ArrayList<>();
-        allow.add(System.getProperty("java.home"));
-        allow.addAll(RECOVERY);
-        allow.addAll(PolicySettings.paths(settings.get("appcontrol.alwaysAllow")));
+        List<String> allow = neverHeld(PolicySettings.paths(settings.get("appcontrol.alwaysAllow")));
         List<String> scope = PolicySettings.paths(settings.getOrDefault("appcontrol.scope", "/"));
         // at least two deciding threads: one may be rereading the package databases with rpm, whose own exec the other decides
         this.config = new ExecEnforcer.Config(scope.isEmpty() ? List.of("/") : scope, "prevent".equals(settings.get("appcontrol.mode")) ? "block" : "detect",
@@ -120,9 +122,8 @@ final class AppControlModule implements AutoCloseable {
                                 + s.mismatches() + " differ from their package's record, " + s.unreadable() + " unreadable, in "
                                 + Math.round(s.seconds()) + " s");
             } catch (IOException | RuntimeException e) {
-                report = ResultJson.MAPPER.createObjectNode().put("kind", "appcontrol-problem").put("module", "appcontrol").put("severity", "medium")
-                        .put("problem", "inventory").put("message", "building the inventory of " + roots + " failed: " + e
-                                + "; application control does not enforce until 'bulwark-agent appcontrol inventory' builds one");
+                report = problemEvent("inventory", "medium", "building the inventory of " + roots + " failed: " + e
+                        + "; application control does not enforce until 'bulwark-agent appcontrol inventory' builds one", 0);
             } finally {
                 BUILD.set(null);
             }
@@ -182,7 +183,7 @@ final class AppControlModule implements AutoCloseable {
     private void start(boolean restart) {
         try {
             refreshDecisions();
-            enforcer = ExecEnforcer.start(config, kb, inventory, () -> decisions, inventoryFile, new MaintenanceWindow(dir), new ExecEnforcer.Listener() {
+            enforcer = ExecEnforcer.start(config, kb, inventory, decisions::current, inventoryFile, new MaintenanceWindow(dir), new ExecEnforcer.Listener() {
                 @Override
                 public void decided(ExecRequest r, boolean allowed, String ruleId, String reason, List<Finding> findings) {
                     for (Finding f : findings) {
@@ -207,29 +208,14 @@ final class AppControlModule implements AutoCloseable {
         }
     }
 
-    /** Reads the decisions file again when it changed, and notices a maintenance window opening or closing; true when either did. */
+    /** The decisions watch, read again when changed; a file that does not read is reported once per change. */
     private boolean refreshDecisions() {
-        boolean changed = false;
-        Object stamp = AppControlState.stamp(decisionsFile);
-        if (decisions == null || !Objects.equals(stamp, decisionsStamp)) {
-            try {
-                decisions = AdminDecisions.load(decisionsFile);
-                decisionsStamp = stamp;
-                changed = true;
-            } catch (IOException e) {
-                decisionsStamp = stamp; // reported once per change; the last good decisions stay in force
-                if (decisions == null) {
-                    decisions = new AdminDecisions();
-                }
-                problem("decisions", "the admin decisions " + decisionsFile + " do not read (" + e.getMessage() + "); the previous ones stay in force");
-            }
+        try {
+            return decisions.refresh();
+        } catch (IOException e) {
+            problem("decisions", "the admin decisions do not read (" + e.getMessage() + "); the previous ones stay in force");
+            return false;
         }
-        boolean maintenance = new MaintenanceWindow(dir).active();
-        if (maintenance != maintenanceSeen) {
-            maintenanceSeen = maintenance;
-            changed = true;
-        }
-        return changed;
     }
 
     /** From the deciding threads: never blocks an exec on the disk; a full queue counts what it drops. */
@@ -258,9 +244,12 @@ final class AppControlModule implements AutoCloseable {
     }
 
     private static ObjectNode problemEvent(String kind, String message, long suppressed) {
-        return ResultJson.MAPPER.createObjectNode().put("kind", "appcontrol-problem").put("module", "appcontrol")
-                .put("severity", kind.startsWith("fail-") || kind.equals("restart") || kind.equals("overflow") ? "medium" : "low").put("problem", kind)
-                .put("suppressedBefore", suppressed).put("message", message);
+        return problemEvent(kind, kind.startsWith("fail-") || kind.equals("restart") || kind.equals("overflow") ? "medium" : "low", message, suppressed);
+    }
+
+    private static ObjectNode problemEvent(String kind, String severity, String message, long suppressed) {
+        return ResultJson.MAPPER.createObjectNode().put("kind", "appcontrol-problem").put("module", "appcontrol").put("severity", severity)
+                .put("problem", kind).put("suppressedBefore", suppressed).put("message", message);
     }
 
     /** The first problem of a kind in a minute is reported at once; the rest of that minute are counted and reported when it ends. */

@@ -46,25 +46,27 @@ public final class PackageFiles {
 
         /** Changes when a package is installed, upgraded or removed: the newest modification time of the databases' directories and files. */
         public long stamp() {
-            long stamp = 0;
-            for (Path dir : new Path[] {dpkgInfo, rpmDb}) {
-                if (dir == null || !Files.isDirectory(dir)) {
-                    continue;
-                }
-                try {
-                    stamp = Math.max(stamp, Files.getLastModifiedTime(dir).toMillis());
-                    if (dir == rpmDb) { // sqlite and Berkeley DB change files in place
-                        try (Stream<Path> s = Files.list(dir)) {
-                            for (Path f : s.toList()) {
-                                stamp = Math.max(stamp, Files.getLastModifiedTime(f).toMillis());
-                            }
+            // dpkg renames list files into its directory; rpm's sqlite or Berkeley DB changes files in place
+            return Math.max(newest(dpkgInfo, false), newest(rpmDb, true));
+        }
+
+        private static long newest(Path dir, boolean withFiles) {
+            if (dir == null || !Files.isDirectory(dir)) {
+                return 0;
+            }
+            try {
+                long stamp = Files.getLastModifiedTime(dir).toMillis();
+                if (withFiles) {
+                    try (Stream<Path> s = Files.list(dir)) {
+                        for (Path f : s.toList()) {
+                            stamp = Math.max(stamp, Files.getLastModifiedTime(f).toMillis());
                         }
                     }
-                } catch (IOException e) {
-                    // vanished while looked at: the next look sees it
                 }
+                return stamp;
+            } catch (IOException e) {
+                return 0; // vanished while looked at: the next look sees it
             }
-            return stamp;
         }
 
         public PackageFiles read() {

@@ -37,7 +37,7 @@ public class AgentAdminController {
     @PreAuthorize("hasAnyRole('ADMIN', 'ANALYST')")
     public AgentCommands.CommandView command(@PathVariable String id, @RequestBody NewCommand req,
                                              org.springframework.security.core.Authentication who) {
-        if (("approve".equals(req.kind()) || "block".equals(req.kind()))
+        if (AgentCommands.DECISIONS.contains(req.kind())
                 && who.getAuthorities().stream().noneMatch(a -> "ROLE_ADMIN".equals(a.getAuthority()))) {
             throw new dev.bulwark.manager.api.ApiException(403, "forbidden", "kind", req.kind() + " changes what the computer may run: admins only");
         }

@@ -27,6 +27,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class AgentCommands {
     public static final Set<String> KINDS = Set.of("scan-now", "rebuild-baseline", "recommendation-scan", "approve", "block");
+    /** The kinds that change what a computer may run: they take a sha256 or a path, and only admins send them. */
+    public static final Set<String> DECISIONS = Set.of("approve", "block");
     public static final Set<String> OUTCOMES = Set.of("done", "failed", "unsupported");
     private static final Duration REDELIVER = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +63,7 @@ public class AgentCommands {
                 || e.getValue() == null || e.getValue().length() > 4096)) {
             throw ApiException.badRequest("bad-arguments", "arguments", "at most 20 arguments, names of letters, digits and '-', values up to 4,096 characters");
         }
-        if (kind.equals("approve") || kind.equals("block")) {
+        if (DECISIONS.contains(kind)) {
             String hash = args.get("sha256");
             String path = args.get("path");
             if ((hash == null) == (path == null) || hash != null && !hash.matches("[0-9a-f]{64}")

@@ -9,15 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
  * Runs Wazuh-style logtest cases ({@code {"file","section","name","events","rule","level","decoder","negate"}}
  * per line) against an imported ruleset, each case in a fresh state, judging the alert of its last
- * event as Wazuh's own runner does: decoder, rule id and level must all match; a negated case
- * passes when the result's rule id differs from the one it names (as the runner compares them, so
- * a negated case naming no rule expects some alert).
+ * event as Wazuh's own runner does ({@code runtests.py} over {@code wazuh-logtest -U rule:level:decoder}):
+ * a case passes when decoder, rule id and level all equal the expected ones and none of them is empty;
+ * a negated case passes otherwise (so a negated case with an empty expected field always passes there,
+ * and here).
  */
 public final class Conformance {
 
@@ -85,18 +85,22 @@ public final class Conformance {
             String gotRule = last == null ? null : last.ruleId();
             String gotLevel = last == null || last.level() == null ? null : last.level().toString();
             String gotDecoder = last == null ? null : last.event().decoder();
-            boolean ok;
-            if (negate) {
-                // as Wazuh's runner compares: the result's rule id differs from the one named (none named: an alert is due)
-                ok = !Objects.equals(rule, gotRule);
-            } else {
-                ok = Objects.equals(rule, gotRule) && (level == null || level.equals(gotLevel)) && (decoder == null || decoder.equals(gotDecoder));
-            }
+            // wazuh-logtest -U exits 0 only when (rule, level, decoder) equals the expected triple and none of the
+            // expected fields is empty (on an exact match it exits with the number of empty fields, "to support
+            // runtests.py"); runtests.py passes a case on exit 0, a negated ("fail") case on any other exit
+            List<String> expected = List.of(blank(rule), blank(level), blank(decoder));
+            List<String> got = List.of(blank(gotRule), blank(gotLevel), blank(gotDecoder));
+            int exit = expected.equals(got) ? (int) expected.stream().filter(String::isEmpty).count() : 1;
+            boolean ok = negate ? exit != 0 : exit == 0;
             results.add(new Result(text(c, "file"), text(c, "section"), text(c, "name"), ok,
                     (negate ? "not " : "") + "rule " + rule + " level " + level + " decoder " + decoder,
                     "rule " + gotRule + " level " + gotLevel + " decoder " + gotDecoder));
         }
         return new Report(results);
+    }
+
+    private static String blank(String s) {
+        return s == null ? "" : s;
     }
 
     private static String text(JsonNode n, String field) {

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * DRL for the rules. Each imported rule becomes one Drools rule per parent it hangs under; it
  * matches the tree state ({@code OssecMatch}) of its parent, checks its own conditions on the
  * event, and replaces the state with its own. A rule's rank (its salience) orders it among its
- * siblings as Wazuh does: higher level first, then load order ({@link #rank}); a final rule
+ * siblings as Wazuh does: level 0 first, then higher level first, then load order ({@link #rank}); a final rule
  * raises the alert where the descent stopped, or hands a {@code noalert} node back to its parent.
  * The generated DRL goes through the same policy and compiler as hand-written rules.
  *
@@ -238,27 +238,31 @@ public final class OssecImporter {
     }
 
     /**
-     * A rule's repeated static-field elements ({@code <url>a|</url><url>b</url>}) as the one
-     * pattern OSSEC builds by appending their texts, at the first one's place, with the last one's
-     * attributes. ({@code <match>} and {@code <regex>} stay separate conditions: joining them broke
-     * Wazuh's own negation cases.)
+     * A rule's repeated {@code <match>}, {@code <regex>}, {@code <pcre2>} (and OSSEC 3's
+     * {@code <X_pcre2>}) and static-field elements
+     * ({@code <url>a|</url><url>b</url>}) as the one pattern OSSEC and Wazuh build by appending their
+     * texts, at the first one's place, with the last one's attributes ({@code negate}, {@code type}).
      */
     static List<XmlElement> joinRepeated(List<XmlElement> elements) {
         Map<String, XmlElement> joined = new LinkedHashMap<>();
         for (XmlElement e : elements) {
-            if (STATIC_FIELDS.containsKey(e.name())) {
+            if (joinable(e.name())) {
                 joined.merge(e.name(), e, (a, b) -> new XmlElement(a.name(), b.attributes(), a.text() + b.text(), List.of(), a.file(), a.line()));
             }
         }
         List<XmlElement> out = new ArrayList<>();
         for (XmlElement e : elements) {
-            if (!STATIC_FIELDS.containsKey(e.name())) {
+            if (!joinable(e.name())) {
                 out.add(e);
             } else if (joined.containsKey(e.name())) {
                 out.add(joined.remove(e.name()));
             }
         }
         return out;
+    }
+
+    private static boolean joinable(String element) {
+        return element.equals("match") || element.equals("regex") || element.endsWith("pcre2") || STATIC_FIELDS.containsKey(element);
     }
 
     private static boolean isTemplate(RuleDefinition r) {
@@ -291,7 +295,6 @@ public final class OssecImporter {
         String ifGroup = null;
         Integer ifLevel = null;
         String category = "syslog";
-        boolean decodedAs = false;
         for (XmlElement c : joinRepeated(r.conditions())) {
             String name = c.name();
             if (NOT_CONDITIONS.contains(name)) {
@@ -357,10 +360,7 @@ public final class OssecImporter {
                     category = text.trim();
                     conditions.add(new ImportedRule.Condition(name, ImportedRule.Condition.Kind.EQUALS, "category", null, category, false));
                 }
-                case "decoded_as" -> {
-                    decodedAs = true;
-                    conditions.add(new ImportedRule.Condition(name, ImportedRule.Condition.Kind.EQUALS, "decoder", null, text.trim(), false));
-                }
+                case "decoded_as" -> conditions.add(new ImportedRule.Condition(name, ImportedRule.Condition.Kind.EQUALS, "decoder", null, text.trim(), false));
                 case "match" -> conditions.add(pattern(c, text, "osmatch", "log"));
                 case "regex" -> conditions.add(pattern(c, text, "osregex", "log"));
                 case "pcre2" -> conditions.add(pattern(c, text, "pcre2", "log"));
@@ -467,19 +467,20 @@ public final class OssecImporter {
         }
         String groups = String.join(",", r.groups()) + (r.groups().isEmpty() ? "" : ",");
         String description = r.description() == null ? "" : substitute(r.description(), vars).trim();
-        boolean byCategory = !template && ifLevel == null && ifGroup == null && r.all("if_sid").isEmpty();
-        return new ImportedRule(r.id(), index, r.level(), rank(r.level(), index, decodedAs && byCategory), template, noalert, parents,
+        return new ImportedRule(r.id(), index, r.level(), rank(r.level(), index), template, noalert, parents,
                 ifGroup, ifLevel, conditions, correlation, ignore, "", "", groups, description, r.where(), firstTime);
     }
 
     /**
      * Among the children of one rule Wazuh tries the higher levels first, and rules of equal level
-     * in the order they were loaded. Rules hung on a category template by {@code decoded_as} come
-     * before the template's other children: not in the Wazuh source we read, but what Wazuh's own
-     * test cases show (an sshd line with the word "error" belongs to 5700's children, not 1002).
+     * in the order they were loaded; but a rule of level 0 counts as level 99 for this order (its
+     * rules loader raises it "to have high priority" before inserting it and sets it back after), so
+     * the silencing rules of level 0 are tried before any alerting sibling. That is also why an sshd
+     * line with the word "error" reaches 5700's children (level 0) and not 1002 (level 2).
      */
-    static int rank(int level, int index, boolean decodedAsOnTemplate) {
-        return (decodedAsOnTemplate ? 2_000_000 : 0) + level * 100_000 - index;
+    static int rank(int level, int index) {
+        int precedence = level == 0 ? 99 : level;
+        return precedence * 100_000 - index;
     }
 
     private static String drl(ImportedRule r) {

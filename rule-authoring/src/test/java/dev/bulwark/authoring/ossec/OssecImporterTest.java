@@ -59,9 +59,15 @@ class OssecImporterTest {
               </rule>
               <rule id="104" level="12">
                 <if_group>authentication_failed</if_group>
-                <match negate="yes">guest</match>
-                <match>from 10.9.</match>
+                <regex negate="yes">guest</regex>
+                <match>from 10.</match>
+                <match>9.</match>
                 <description>failure of interest</description>
+              </rule>
+              <rule id="108" level="0">
+                <if_sid>100</if_sid>
+                <match>from 172.16.</match>
+                <description>the scanner's failures: not an alert</description>
               </rule>
               <rule id="105" level="7" frequency="3" timeframe="60" ignore="30">
                 <if_matched_sid>102</if_matched_sid>
@@ -125,9 +131,41 @@ class OssecImporterTest {
 
     @Test
     void higherLevelSiblingsAreTriedFirstAndGroupsHangRules() {
-        // 104 (level 12) hangs under 102 by group and is tried before 103 (level 10)
+        // 104 (level 12) hangs under 102 by group and is tried before 103 (level 10); its two
+        // <match> elements are one pattern, "from 10.9.", as OSSEC appends them
         assertEquals("104", test("login failed from 10.9.0.1").ruleId());
+        assertEquals("103", test("login failed from 10.8.0.1").ruleId(), "not 'from 10.' alone");
         assertEquals("102", test("login denied from 192.168.1.1").ruleId());
+    }
+
+    @Test
+    void casesAreJudgedAsWazuhsRunnerJudgesThem() throws Exception {
+        String line = "Nov 26 10:00:01 host demo[1]: login failed from 192.168.3.3";
+        Path cases = dir.resolve("cases.jsonl");
+        Files.writeString(cases, String.join("\n",
+                caseLine("exact", line, "102", "5", "demo", false),
+                caseLine("wrong level", line, "102", "6", "demo", false),
+                caseLine("negated, all equal", line, "102", "5", "demo", true),
+                caseLine("negated, level differs", line, "102", "6", "demo", true),
+                // wazuh-logtest -U exits with the number of empty fields on a match: never 0, so a
+                // negated case with an empty field passes and a plain one fails
+                caseLine("negated, empty decoder", line, "102", "5", "", true),
+                caseLine("empty decoder", line, "102", "5", "", false)));
+        List<Boolean> passed = Conformance.run(tester, cases).results().stream().map(Conformance.Result::passed).toList();
+        assertEquals(List.of(true, false, false, true, true, false), passed);
+    }
+
+    private static String caseLine(String name, String event, String rule, String level, String decoder, boolean negate) {
+        return String.format("{\"file\":\"demo.ini\",\"section\":\"s\",\"name\":\"%s\",\"events\":[\"%s\"],"
+                + "\"rule\":\"%s\",\"level\":\"%s\",\"decoder\":\"%s\",\"negate\":%s}", name, event, rule, level, decoder, negate);
+    }
+
+    @Test
+    void aLevelZeroSiblingIsTriedBeforeAlertingOnes() {
+        // Wazuh's loader ranks level 0 as 99 among siblings: 108 silences what 102 (level 5) would raise
+        OssecTester.Outcome o = test("login failed from 172.16.0.1");
+        assertEquals("108", o.ruleId());
+        assertEquals(0, o.level());
     }
 
     @Test

@@ -9,6 +9,6 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
-        System.exit(AgentCommand.commandLine().execute(args));
+        System.exit(AgentCommand.commandLine(args).execute(args));
     }
 }

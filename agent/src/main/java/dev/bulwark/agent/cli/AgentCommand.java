@@ -36,15 +36,35 @@ import picocli.CommandLine.Parameters;
 /** {@code bulwark-agent}: the agent's command line. */
 @Command(name = "bulwark-agent", mixinStandardHelpOptions = true, version = "Bulwark agent 0.1.0",
         description = "Bulwark agent: loads signed knowledge bases (no compiler) and evaluates facts against them.",
-        subcommands = {AgentCommand.Trust.class, AgentCommand.Bundle.class, AgentCommand.Evaluate.class, LogScanCommand.class, LogWatchCommand.class, FimCommand.class, ScanCommand.class, OnAccessCommand.class, QuarantineCommand.class, AppControlCommand.class, ManagerCommands.Enroll.class, ManagerCommands.Run.class, AgentCommand.Doctor.class},
         footer = {"", "Exit codes: 0 ok, 1 results found (evaluate), 2 bad input lines, 3 bundle refused, 4 state error, 64 usage."})
 public final class AgentCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The subcommands, in the order the help lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(AgentCommand.Trust.class, AgentCommand.Bundle.class, AgentCommand.Evaluate.class,
+            LogScanCommand.class, LogWatchCommand.class, FimCommand.class, ScanCommand.class, OnAccessCommand.class, QuarantineCommand.class,
+            AppControlCommand.class, ManagerCommands.Enroll.class, ManagerCommands.Run.class, AgentCommand.Doctor.class);
+
+    /** The whole command line, every subcommand in it. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for these arguments: when the first one names a subcommand, only that one
+     * is put in the tree. Picocli builds the model of every subcommand it is given by reflection,
+     * which cost a quarter of a second of each start with all of them; the parse is the same, and
+     * help, a typo or no subcommand get the whole tree.
+     */
+    public static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new AgentCommand());
+        Class<?> only = args.length == 0 ? null : SUBCOMMANDS.stream()
+                .filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).findFirst().orElse(null);
+        for (Class<?> c : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS) {
+            cl.addSubcommand(c);
+        }
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.STATE_ERROR);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof KnowledgeBaseUnavailable k) {

@@ -1,6 +1,6 @@
 package dev.bulwark.agent.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.antimalware.Detection;
 import dev.bulwark.agent.antimalware.FileScanResult;
@@ -40,7 +40,6 @@ import picocli.CommandLine.Parameters;
                 "3 bundle refused, 4 state error or unreadable signature file, 64 usage."})
 final class ScanCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] DONE = new byte[0];
 
     @CommandLine.Spec
@@ -220,7 +219,7 @@ final class ScanCommand implements Callable<Integer> {
         }
         for (Detection d : r.detections()) {
             if (json) {
-                ObjectNode j = JSON.createObjectNode();
+                ObjectNode j = JsonNodeFactory.instance.objectNode();
                 j.put("path", d.path());
                 j.put("innerPath", d.innerPath());
                 j.put("signature", d.signatureName());

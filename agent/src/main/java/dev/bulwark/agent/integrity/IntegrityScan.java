@@ -137,7 +137,9 @@ public final class IntegrityScan {
         Walk walk = null;
         // Entries whose stat did not move reuse what was read last time, if last time read the same attributes.
         boolean samePlan = oldPlan == null || oldPlan == plan || oldPlan.toJson().equals(plan.toJson());
-        Pass pass = new Pass(old, oldPlan == null ? plan : oldPlan, out, scope, listener, c, deletedByInode, createdByInode);
+        // The same plan read back from the baseline is a different object: pass this one, so that the
+        // merge compares each entry's attributes directly instead of intersecting two glob lookups.
+        Pass pass = new Pass(old, samePlan ? plan : oldPlan, out, scope, listener, c, deletedByInode, createdByInode);
         try {
             // The walk runs on its own thread (listing, paths, attribute sets); warnings reach the
             // listener through the merge thread, which is the only one that calls it.

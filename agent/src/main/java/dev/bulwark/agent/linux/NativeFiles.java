@@ -57,33 +57,52 @@ public final class NativeFiles {
     static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
             Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-    /**
-     * {@code read} straight into a Java array: a critical downcall may take a heap segment, which
-     * saves the copy out of a native buffer (SHA-256 measured at 71-84 % of OpenSSL's speed on one
-     * core this way, 57 % with the copy; docs/benchmarks.md). Reads are bounded to
-     * {@link #READ_CHUNK} bytes so the call stays short, as critical calls must.
-     */
-    private static final MethodHandle READ_INTO_ARRAY = LINKER.downcallHandle(LIBC.find("read").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG),
-            Linker.Option.critical(true));
-    private static final int READ_CHUNK = 256 * 1024;
-    /** {@code pread} into a Java array, like {@link #READ_INTO_ARRAY}: the scanner reads files whole into a reused buffer. */
-    private static final MethodHandle PREAD_INTO_ARRAY = LINKER.downcallHandle(LIBC.find("pread").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-            Linker.Option.critical(true));
     static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle GETDENTS = downcall("getdents64",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG));
-    private static final MethodHandle READLINK = downcall("readlink",
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, C_POINTER, C_POINTER, ValueLayout.JAVA_LONG));
-    private static final MethodHandle LLISTXATTR = downcall("llistxattr",
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, C_POINTER, C_POINTER, ValueLayout.JAVA_LONG));
-    private static final MethodHandle LGETXATTR = downcall("lgetxattr",
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, C_POINTER, C_POINTER, C_POINTER, ValueLayout.JAVA_LONG));
-    private static final MethodHandle GETPWUID = LINKER.downcallHandle(LIBC.find("getpwuid").orElseThrow(),
-            FunctionDescriptor.of(C_POINTER, ValueLayout.JAVA_INT));
-    private static final MethodHandle GETGRGID = LINKER.downcallHandle(LIBC.find("getgrgid").orElseThrow(),
-            FunctionDescriptor.of(C_POINTER, ValueLayout.JAVA_INT));
+    private static final int READ_CHUNK = 256 * 1024;
+
+    /*
+     * The calls below are linked on first use, each group in a holder class: linking a downcall
+     * spins classes (about 15 ms each on this machine), and an unchanged integrity check needs
+     * none of them (only statx, open, getdents64 and close).
+     */
+
+    /** {@code read} and {@code pread} straight into Java arrays. */
+    private static final class Reads {
+        /**
+         * {@code read} straight into a Java array: a critical downcall may take a heap segment, which
+         * saves the copy out of a native buffer (SHA-256 measured at 71-84 % of OpenSSL's speed on one
+         * core this way, 57 % with the copy; docs/benchmarks.md). Reads are bounded to
+         * {@link #READ_CHUNK} bytes so the call stays short, as critical calls must.
+         */
+        static final MethodHandle READ_INTO_ARRAY = LINKER.downcallHandle(LIBC.find("read").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG),
+                Linker.Option.critical(true));
+        /** {@code pread} into a Java array, like {@link #READ_INTO_ARRAY}: the scanner reads files whole into a reused buffer. */
+        static final MethodHandle PREAD_INTO_ARRAY = LINKER.downcallHandle(LIBC.find("pread").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                Linker.Option.critical(true));
+    }
+
+    private static final class Links {
+        static final MethodHandle READLINK = downcall("readlink",
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, C_POINTER, C_POINTER, ValueLayout.JAVA_LONG));
+    }
+
+    private static final class Xattrs {
+        static final MethodHandle LLISTXATTR = downcall("llistxattr",
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, C_POINTER, C_POINTER, ValueLayout.JAVA_LONG));
+        static final MethodHandle LGETXATTR = downcall("lgetxattr",
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, C_POINTER, C_POINTER, C_POINTER, ValueLayout.JAVA_LONG));
+    }
+
+    private static final class Names {
+        static final MethodHandle GETPWUID = LINKER.downcallHandle(LIBC.find("getpwuid").orElseThrow(),
+                FunctionDescriptor.of(C_POINTER, ValueLayout.JAVA_INT));
+        static final MethodHandle GETGRGID = LINKER.downcallHandle(LIBC.find("getgrgid").orElseThrow(),
+                FunctionDescriptor.of(C_POINTER, ValueLayout.JAVA_INT));
+    }
 
     /** Upper bounds on what one entry may make us hold in memory. */
     private static final int MAX_XATTR_NAMES = 64 * 1024;
@@ -287,7 +306,7 @@ public final class NativeFiles {
             Scratch sc = SCRATCH.get();
             MemorySegment state = sc.state;
             MemorySegment buf = sc.linkTarget;
-            long n = (long) READLINK.invokeExact(state, sc.path(path), buf, (long) MAX_LINK_TARGET);
+            long n = (long) Links.READLINK.invokeExact(state, sc.path(path), buf, (long) MAX_LINK_TARGET);
             if (n < 0) {
                 throw new NativeFileException("readlink", path, errno(state));
             }
@@ -310,7 +329,7 @@ public final class NativeFiles {
             Scratch sc = SCRATCH.get();
             MemorySegment state = sc.state;
             MemorySegment cpath = sc.path(path);
-            long size = (long) LLISTXATTR.invokeExact(state, cpath, MemorySegment.NULL, 0L);
+            long size = (long) Xattrs.LLISTXATTR.invokeExact(state, cpath, MemorySegment.NULL, 0L);
             if (size < 0) {
                 int err = errno(state);
                 if (err == ENOTSUP) {
@@ -327,7 +346,7 @@ public final class NativeFiles {
                 sc.xattrValue = sc.arena.allocate(MAX_XATTR_VALUE);
             }
             MemorySegment names = sc.xattrNames;
-            long n = (long) LLISTXATTR.invokeExact(state, cpath, names, size);
+            long n = (long) Xattrs.LLISTXATTR.invokeExact(state, cpath, names, size);
             if (n < 0) {
                 int err = errno(state);
                 if (err == ERANGE) {
@@ -342,7 +361,7 @@ public final class NativeFiles {
                 if (names.get(ValueLayout.JAVA_BYTE, i) == 0) {
                     if (i > start) {
                         MemorySegment name = names.asSlice(start, i - start + 1);
-                        long len = (long) LGETXATTR.invokeExact(state, cpath, name, value, (long) MAX_XATTR_VALUE);
+                        long len = (long) Xattrs.LGETXATTR.invokeExact(state, cpath, name, value, (long) MAX_XATTR_VALUE);
                         String key = new String(names.asSlice(start, i - start).toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
                         if (len >= 0) {
                             out.put(key, value.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE));
@@ -422,7 +441,7 @@ public final class NativeFiles {
                     sha256.reset();
                     int interrupted = 0;
                     while (true) {
-                        long n = (long) READ_INTO_ARRAY.invokeExact(fd, heapSegment, (long) READ_CHUNK);
+                        long n = (long) Reads.READ_INTO_ARRAY.invokeExact(fd, heapSegment, (long) READ_CHUNK);
                         if (n < 0) {
                             // A critical call cannot capture errno; a regular file only fails a read
                             // for EINTR (retried) or an I/O error.
@@ -457,9 +476,12 @@ public final class NativeFiles {
         }
     }
 
-    private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(C_POINTER, C_POINTER, ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG));
+    /** {@code mmap} and {@code munmap}, linked on first use (see {@link Reads}). */
+    private static final class Maps {
+        static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(C_POINTER, C_POINTER, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+        static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, C_POINTER, ValueLayout.JAVA_LONG));
+    }
     private static final int PROT_READ = 1;
     private static final int MAP_PRIVATE = 2;
 
@@ -526,7 +548,7 @@ public final class NativeFiles {
                 long done = 0;
                 int interrupted = 0;
                 while (done < dst.length) {
-                    long n = (long) PREAD_INTO_ARRAY.invokeExact(fd, heap.asSlice(done), Math.min((long) READ_CHUNK * 16, dst.length - done), done);
+                    long n = (long) Reads.PREAD_INTO_ARRAY.invokeExact(fd, heap.asSlice(done), Math.min((long) READ_CHUNK * 16, dst.length - done), done);
                     if (n < 0) {
                         if (++interrupted < 3) {
                             continue;
@@ -562,7 +584,7 @@ public final class NativeFiles {
                 MemorySegment heap = MemorySegment.ofArray(chunk);
                 long at = 0;
                 while (true) {
-                    long n = (long) PREAD_INTO_ARRAY.invokeExact(fd, heap, (long) chunk.length, at);
+                    long n = (long) Reads.PREAD_INTO_ARRAY.invokeExact(fd, heap, (long) chunk.length, at);
                     if (n < 0) {
                         throw new NativeFileException("pread", ("fd " + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII), 5);
                     }
@@ -595,7 +617,7 @@ public final class NativeFiles {
             }
             try {
                 Scratch sc = SCRATCH.get();
-                MemorySegment addr = (MemorySegment) MMAP.invokeExact(sc.state, MemorySegment.NULL, stat.size(), PROT_READ, MAP_PRIVATE, fd, 0L);
+                MemorySegment addr = (MemorySegment) Maps.MMAP.invokeExact(sc.state, MemorySegment.NULL, stat.size(), PROT_READ, MAP_PRIVATE, fd, 0L);
                 if (addr.address() == -1L) {
                     throw new NativeFileException("mmap", ("fd " + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII), errno(sc.state));
                 }
@@ -615,7 +637,7 @@ public final class NativeFiles {
         public void close() {
             if (mapped != null) {
                 try {
-                    int ignored = (int) MUNMAP.invokeExact(SCRATCH.get().state, mapped, mappedSize);
+                    int ignored = (int) Maps.MUNMAP.invokeExact(SCRATCH.get().state, mapped, mappedSize);
                 } catch (Throwable t) {
                     throw new IllegalStateException(t);
                 }
@@ -648,12 +670,12 @@ public final class NativeFiles {
 
     /** The user name of a uid, or {@code null} when the system knows none. Cached. */
     public static synchronized String userName(int uid) {
-        return USERS.computeIfAbsent(uid, u -> firstStringField(GETPWUID, u));
+        return USERS.computeIfAbsent(uid, u -> firstStringField(Names.GETPWUID, u));
     }
 
     /** The group name of a gid, or {@code null}. Cached. */
     public static synchronized String groupName(int gid) {
-        return GROUPS.computeIfAbsent(gid, g -> firstStringField(GETGRGID, g));
+        return GROUPS.computeIfAbsent(gid, g -> firstStringField(Names.GETGRGID, g));
     }
 
     private static String firstStringField(MethodHandle lookup, int id) {

@@ -18,8 +18,15 @@ public final class OsMatch {
     private record Alternative(Kind kind, String text) {
     }
 
-    /** @param negate the pattern began with {@code !}: it matches where the rest does not */
-    private record Compiled(List<Alternative> alternatives, boolean negate) {
+    /**
+     * @param negate    the pattern began with {@code !}: it matches where the rest does not
+     * @param anchored  the alternatives tested at fixed places (equal, prefix, suffix, anything)
+     * @param byFirst   the "anywhere" alternatives by their first character (ASCII, lower case), so
+     *                  that one pass over the subject serves all of them; {@code null} when one of them
+     *                  starts with a non-ASCII character, and they are then searched one by one
+     * @param contains  the "anywhere" alternatives, for that case
+     */
+    private record Compiled(List<Alternative> anchored, Alternative[][] byFirst, Alternative[] contains, boolean negate) {
     }
 
     private static final BoundedCache<String, Compiled> CACHE = new BoundedCache<>(4096);
@@ -33,12 +40,12 @@ public final class OsMatch {
             return false;
         }
         Compiled compiled = CACHE.get(pattern, OsMatch::compile);
-        return matchesAny(compiled.alternatives(), subject) != compiled.negate();
+        return matchesAny(compiled, subject) != compiled.negate();
     }
 
-    private static boolean matchesAny(List<Alternative> alternatives, String s) {
+    private static boolean matchesAny(Compiled c, String s) {
         int n = s.length();
-        for (Alternative a : alternatives) {
+        for (Alternative a : c.anchored()) {
             String t = a.text();
             int m = t.length();
             boolean hit = switch (a.kind()) {
@@ -50,6 +57,41 @@ public final class OsMatch {
             };
             if (hit) {
                 return true;
+            }
+        }
+        if (c.contains().length == 0) {
+            return false;
+        }
+        if (c.byFirst() == null) {
+            for (Alternative a : c.contains()) {
+                if (containsIgnoreCase(s, 0, a.text())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        // One pass for every "anywhere" alternative: at each position, only those whose first
+        // character is this one (either case) are compared. A non-ASCII character may still fold to
+        // an ASCII one (the Kelvin sign to 'k'): there every alternative is tried, as regionMatches
+        // would compare them.
+        Alternative[][] byFirst = c.byFirst();
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            Alternative[] candidates;
+            if (ch < 128) {
+                candidates = byFirst[ch | (ch >= 'A' && ch <= 'Z' ? 0x20 : 0)];
+                if (candidates == null) {
+                    continue;
+                }
+            } else {
+                candidates = c.contains();
+            }
+            for (Alternative a : candidates) {
+                String t = a.text();
+                int m = t.length();
+                if (i <= n - m && s.regionMatches(true, i, t, 0, m)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -102,6 +144,22 @@ public final class OsMatch {
             }
             out[i] = new Alternative(kind, core);
         }
-        return new Compiled(List.of(out), negate);
+        List<Alternative> anchored = new java.util.ArrayList<>();
+        List<Alternative> contains = new java.util.ArrayList<>();
+        for (Alternative a : out) {
+            (a.kind() == Kind.CONTAINS ? contains : anchored).add(a);
+        }
+        Alternative[][] byFirst = new Alternative[128][];
+        for (Alternative a : contains) {
+            char f = a.text().charAt(0);
+            if (f >= 128 || Character.toUpperCase(f) >= 128) {
+                byFirst = null;
+                break;
+            }
+            Alternative[] list = byFirst[f];
+            byFirst[f] = list == null ? new Alternative[] {a} : java.util.Arrays.copyOf(list, list.length + 1);
+            byFirst[f][byFirst[f].length - 1] = a;
+        }
+        return new Compiled(List.copyOf(anchored), byFirst, contains.toArray(Alternative[]::new), negate);
     }
 }

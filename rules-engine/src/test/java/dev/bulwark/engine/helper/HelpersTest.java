@@ -153,9 +153,60 @@ class HelpersTest {
             "!regex_example_9; test_regex regex_example_1; true",
             "!regex_example_1; test_regex regex_example_1; false",
             "!^sshd$|^su$; su; false",
-            "!^sshd$|^su$; cron; true"})
+            "!^sshd$|^su$; cron; true",
+            "foo|fob|bar; xxFOBxx; true",
+            "foo|fob|bar; xxfo; false",
+            "abc|bcd; ab; false",
+            "kelvin|zzz; \u212Aelvin; true",
+            "\u00e4rger|x1; DER \u00c4RGER; true",
+            "\u00e4rger|x1; der arger; false"})
     void osMatch(String pattern, String subject, boolean expected) {
         assertEquals(expected, OsMatch.find(pattern, subject));
+    }
+
+    @Test
+    void osMatchAgreesWithOneSearchPerAlternative() {
+        // the single pass over the subject gives what searching for each alternative in turn gives
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "abAB k\u212A\u017Fs\u00e4\u00c4|^$";
+        for (int round = 0; round < 20_000; round++) {
+            String pattern = randomText(random, alphabet, 1 + random.nextInt(12));
+            String subject = randomText(random, alphabet.replace("|", "").replace("^", "").replace("$", ""), random.nextInt(16));
+            boolean expected = false;
+            boolean negate = pattern.startsWith("!");
+            for (String alt : pattern.toLowerCase(java.util.Locale.ROOT).split("\\|", -1)) {
+                boolean begin = alt.startsWith("^");
+                boolean end = alt.length() > (begin ? 1 : 0) && alt.endsWith("$");
+                String core = alt.substring(begin ? 1 : 0, alt.length() - (end ? 1 : 0));
+                int n = subject.length();
+                int m = core.length();
+                boolean hit;
+                if (alt.isEmpty()) {
+                    hit = true;
+                } else if (begin && end) {
+                    hit = n == m && subject.regionMatches(true, 0, core, 0, m);
+                } else if (begin) {
+                    hit = n >= m && subject.regionMatches(true, 0, core, 0, m);
+                } else if (end) {
+                    hit = n >= m && subject.regionMatches(true, n - m, core, 0, m);
+                } else {
+                    hit = false;
+                    for (int i = 0; i + m <= n && !hit; i++) {
+                        hit = subject.regionMatches(true, i, core, 0, m);
+                    }
+                }
+                expected |= hit;
+            }
+            assertEquals(expected != negate, OsMatch.find(pattern, subject), "'" + pattern + "' on '" + subject + "'");
+        }
+    }
+
+    private static String randomText(java.util.Random random, String alphabet, int length) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 
     @Test

@@ -35,16 +35,7 @@ public record OssecEvent(long timestamp, String location, String fullLog, String
     public OssecEvent {
         matched = matched == null ? new MatchedLevel() : matched;
         fts = fts == null ? List.of() : List.copyOf(fts);
-        // Wazuh finds fields by name without regard to case (rules write ScriptBlockId for scriptBlockId)
-        java.util.TreeMap<String, String> ci = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        if (fields != null) {
-            fields.forEach((k, v) -> {
-                if (k != null && v != null) {
-                    ci.putIfAbsent(k, v);
-                }
-            });
-        }
-        fields = java.util.Collections.unmodifiableMap(ci);
+        fields = fields instanceof CaseInsensitiveFields f ? f : new CaseInsensitiveFields(fields);
     }
 
     /** A decoded field, or null. */
@@ -56,5 +47,88 @@ public record OssecEvent(long timestamp, String location, String fullLog, String
     public String user() {
         String u = fields.get("dstuser");
         return u != null ? u : fields.get("srcuser");
+    }
+
+    /**
+     * Decoded fields found by name without regard to case, as Wazuh finds them (rules write
+     * ScriptBlockId for scriptBlockId), in case-insensitive order; unmodifiable. Rules look fields
+     * up on every state of every event, so a lookup is a hash probe: the name as written, else its
+     * ASCII lower case. A map holding a non-ASCII name, which may fold to ASCII in ways lower case
+     * does not show, is searched in order instead.
+     */
+    static final class CaseInsensitiveFields extends java.util.AbstractMap<String, String> {
+        private final java.util.SortedMap<String, String> sorted;
+        private final java.util.HashMap<String, String> exact;
+        private final java.util.HashMap<String, String> lower;
+
+        CaseInsensitiveFields(Map<String, String> fields) {
+            java.util.TreeMap<String, String> ci = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            if (fields != null) {
+                fields.forEach((k, v) -> {
+                    if (k != null && v != null) {
+                        ci.putIfAbsent(k, v);
+                    }
+                });
+            }
+            sorted = java.util.Collections.unmodifiableSortedMap(ci);
+            boolean ascii = ci.keySet().stream().allMatch(CaseInsensitiveFields::isAscii);
+            exact = ascii ? new java.util.HashMap<>(ci) : null;
+            lower = ascii ? new java.util.HashMap<>() : null;
+            if (ascii) {
+                ci.forEach((k, v) -> lower.put(asciiLower(k), v));
+            }
+        }
+
+        @Override
+        public String get(Object key) {
+            if (!(key instanceof String k)) {
+                return null;
+            }
+            if (exact == null || !isAscii(k)) {
+                return sorted.get(k);
+            }
+            String v = exact.get(k);
+            return v != null ? v : lower.get(asciiLower(k));
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public java.util.Set<Entry<String, String>> entrySet() {
+            return sorted.entrySet();
+        }
+
+        @Override
+        public int size() {
+            return sorted.size();
+        }
+
+        private static boolean isAscii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 128) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static String asciiLower(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c >= 'A' && c <= 'Z') {
+                    char[] out = s.toCharArray();
+                    for (int j = i; j < out.length; j++) {
+                        if (out[j] >= 'A' && out[j] <= 'Z') {
+                            out[j] = (char) (out[j] | 0x20);
+                        }
+                    }
+                    return new String(out);
+                }
+            }
+            return s;
+        }
     }
 }

@@ -104,6 +104,29 @@ class OssecDecodersTest {
     }
 
     @Test
+    void fieldsAreFoundAsTheCaseInsensitiveOrderFindsThem() {
+        java.util.Map<String, String> ascii = new java.util.LinkedHashMap<>();
+        ascii.put("srcIP", "10.0.0.1");
+        ascii.put("SRCip", "shadowed");
+        ascii.put("User", "root");
+        OssecEvent e = new OssecEvent(0, "stdin", "x", "x", null, null, null, null, ascii);
+        java.util.TreeMap<String, String> reference = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        ascii.forEach(reference::putIfAbsent);
+        for (String k : java.util.List.of("srcip", "SRCIP", "srcIP", "user", "USER", "missing", "\u212Aey", "us\u0131r")) {
+            assertEquals(reference.get(k), e.field(k), k);
+        }
+        assertEquals(java.util.List.of("srcIP", "User"), java.util.List.copyOf(e.fields().keySet()), "names keep their case, in order");
+        // a non-ASCII name: the Kelvin sign folds to k, which lower case alone would miss
+        OssecEvent k = new OssecEvent(0, "stdin", "x", "x", null, null, null, null, java.util.Map.of("\u212Aey", "v"));
+        java.util.TreeMap<String, String> kref = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        kref.put("\u212Aey", "v");
+        for (String name : java.util.List.of("key", "KEY", "\u212Aey", "kex")) {
+            assertEquals(kref.get(name), k.field(name), name);
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> e.fields().put("a", "b"));
+    }
+
+    @Test
     void hostileJsonAndLinesStillYieldAnEvent() {
         String deep = "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000);
         OssecEvent e = SSHD.decode(deep, "stdin", 0);

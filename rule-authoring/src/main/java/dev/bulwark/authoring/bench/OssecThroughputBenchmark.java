@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * {@code bulwark-rules bench-ossec}: events per second through an imported OSSEC/Wazuh ruleset, on
  * one thread: pre-decoding, decoding, the rule walk in Drools, correlation and alerts, one session
  * kept across the whole file as an agent keeps it. Prints, never asserts. Import and compile are
- * timed apart; a warm-up pass over the first file runs before the measured passes.
+ * timed apart; a warm-up over all the files in turn runs before the measured passes.
  */
 @Command(name = "bench-ossec", mixinStandardHelpOptions = true,
         description = "Throughput of an imported OSSEC/Wazuh ruleset on log files (one thread; run under taskset for one core).")
@@ -31,7 +31,7 @@ public final class OssecThroughputBenchmark implements Callable<Integer> {
 
     @Option(names = "--ossec-ruleset", paramLabel = "DIR", required = true, description = "ruleset tree(s) to import, in load order")
     List<Path> trees = new ArrayList<>();
-    @Option(names = "--warmup", paramLabel = "LINES", defaultValue = "200000", description = "lines run before measuring (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", paramLabel = "LINES", defaultValue = "200000", description = "lines run before measuring, taken from all files in turn (default: ${DEFAULT-VALUE})")
     int warmup;
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "log files, one event per line")
     List<Path> files = new ArrayList<>();
@@ -52,14 +52,21 @@ public final class OssecThroughputBenchmark implements Callable<Integer> {
         System.out.printf("ruleset: %d rules imported (%d left out), %d decoders; import %.1f s, compile+load %.1f s%n",
                 rs.imported().rulesImported(), rs.imported().rulesLeftOut(), rs.decoders().size(), (t1 - t0) / 1e9, (t2 - t1) / 1e9);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        List<String> first = Files.readAllLines(files.get(0), StandardCharsets.UTF_8);
+        List<List<String>> contents = new ArrayList<>();
+        for (Path f : files) {
+            contents.add(Files.readAllLines(f, StandardCharsets.UTF_8));
+        }
+        // warm up on every file in turn, so no file's decoders and rules are measured cold
+        List<List<String>> nonEmpty = contents.stream().filter(c -> !c.isEmpty()).toList();
         try (OssecTester warm = new OssecTester(kb, rs.decoders(), "bench")) {
-            for (int i = 0; i < warmup && !first.isEmpty(); i++) {
-                warm.test(first.get(i % first.size()));
+            for (int i = 0; i < warmup && !nonEmpty.isEmpty(); i++) {
+                List<String> c = nonEmpty.get(i % nonEmpty.size());
+                warm.test(c.get((i / nonEmpty.size()) % c.size()));
             }
         }
-        for (Path f : files) {
-            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        for (int n = 0; n < files.size(); n++) {
+            Path f = files.get(n);
+            List<String> lines = contents.get(n);
             long alerts = 0;
             long decoded = 0;
             try (OssecTester tester = new OssecTester(kb, rs.decoders(), f.toString())) {

@@ -484,25 +484,36 @@ public final class OssecImporter {
     }
 
     private static String drl(ImportedRule r) {
-        List<String> structural = new ArrayList<>();
+        // Where the rule hangs comes first. A rule hung by group starts with a test every such rule
+        // shares (the engine evaluates a shared test once): most states belong to no group any
+        // rule hangs on, and those pass by all of them after that one test.
+        List<String> hanging = new ArrayList<>();
         if (r.template()) {
-            structural.add("node == \"\"");
-        } else if (r.ifLevel() != null || r.ifGroup() != null) {
-            structural.add("order >= 0");
-            structural.add("order < " + r.index());
-            structural.add(r.ifLevel() != null ? "level >= " + r.ifLevel() : "OssecRules.member(" + str("," + r.ifGroup() + ",") + ", memberOf)");
+            hanging.add("node == \"\"");
+        } else if (r.ifGroup() != null && r.ifLevel() == null) {
+            hanging.add("memberOf != \"\"");
+            hanging.add("OssecRules.member(" + str("," + r.ifGroup() + ",") + ", memberOf)");
+            hanging.add("order < " + r.index());
+        } else if (r.ifLevel() != null) {
+            hanging.add("order >= 0");
+            hanging.add("order < " + r.index());
+            hanging.add("level >= " + r.ifLevel());
         }
-        structural.add("ceiling > " + r.rank());
+        List<String> bounds = new ArrayList<>();
+        bounds.add("ceiling > " + r.rank());
         if (!r.template()) {
             // a tree is finite, but an overwrite can point a rule at a later one: never descend forever
-            structural.add("depth < " + MAX_DEPTH);
+            bounds.add("depth < " + MAX_DEPTH);
         }
         // Equality tests (decoded_as, category) come right after the node: Drools hashes a run of
-        // literal == tests on one property, so an event reaches only the rules of its decoder.
-        List<String> constraints = new ArrayList<>();
+        // literal == tests on one property, so an event reaches only the rules of its decoder. The
+        // other conditions come before the bounds, which every state passes but a backtracked
+        // one: they fail first (most through the literal prefilter), and each bound test is an
+        // alpha node of its own, since no two siblings share a rank.
+        List<String> constraints = new ArrayList<>(hanging);
         r.conditions().stream().filter(c -> c.kind() == ImportedRule.Condition.Kind.EQUALS).forEach(c -> constraints.add(c.drl()));
-        constraints.addAll(structural);
         r.conditions().stream().filter(c -> c.kind() != ImportedRule.Condition.Kind.EQUALS).forEach(c -> constraints.add(c.drl()));
+        constraints.addAll(bounds);
         String title = r.description().isBlank() ? "OSSEC rule " + r.id() : r.description();
         String severity = dev.bulwark.engine.loginspection.ossec.OssecRules.severity(r.level()).label();
         String consequence = (r.correlation() == null ? "" : "    OssecRules.correlated(" + frequencyArguments(r) + ");\n")

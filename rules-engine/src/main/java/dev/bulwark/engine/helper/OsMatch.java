@@ -98,6 +98,32 @@ public final class OsMatch {
     }
 
     /**
+     * Text that any match of {@code pattern} must contain somewhere (one of them, in lower case),
+     * for a multi-pattern prefilter; null when no such text exists (an empty alternative, or a
+     * negated pattern, which matches where its text is absent).
+     */
+    public static List<String> requiredLiterals(String pattern) {
+        if (pattern == null) {
+            return null;
+        }
+        Compiled c = CACHE.get(pattern, OsMatch::compile);
+        if (c.negate()) {
+            return null;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (Alternative a : c.anchored()) {
+            if (a.kind() == Kind.ANY || a.text().isEmpty()) {
+                return null;
+            }
+            out.add(a.text());
+        }
+        for (Alternative a : c.contains()) {
+            out.add(a.text());
+        }
+        return out;
+    }
+
+    /**
      * Case-insensitive (simple case folding) search for {@code t} in {@code s} from {@code from},
      * without copying the subject. Shared with OS_Regex's literal prefilter.
      */

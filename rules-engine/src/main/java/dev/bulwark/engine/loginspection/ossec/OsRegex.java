@@ -69,6 +69,22 @@ public final class OsRegex {
         return source;
     }
 
+    /**
+     * Text that any match must contain somewhere (one per alternative: its anchored prefix, else its
+     * mandatory literal), for a multi-pattern prefilter; null when an alternative demands none.
+     */
+    public List<String> requiredLiterals() {
+        List<String> out = new ArrayList<>(alternatives.size());
+        for (Alternative a : alternatives) {
+            String t = a.prefix() != null ? a.prefix() : a.literal();
+            if (t == null || t.isEmpty()) {
+                return null;
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
     /** True when the pattern matches somewhere in {@code subject}; false for null. */
     public boolean matches(String subject) {
         return subject != null && find(subject, 0) != null;

@@ -79,6 +79,190 @@ public record PatternRef(String text, String dialect, String offset, boolean neg
             });
         }
 
+        /**
+         * Text any match must contain (one per top-level alternative: its longest run of plain
+         * characters outside groups, classes and quantifiers), for the multi-pattern prefilter;
+         * null when an alternative has none or the pattern uses syntax this reading does not
+         * follow (quoting, comments mode). Case is ignored, which only ever lets more through.
+         */
+        static List<String> requiredLiterals(String pattern) {
+            List<String> out = new java.util.ArrayList<>();
+            StringBuilder run = new StringBuilder();
+            String longest = "";
+            int n = pattern.length();
+            for (int i = 0; i <= n; i++) {
+                char c = i < n ? pattern.charAt(i) : '|';
+                if (c == '|') {
+                    longest = longer(run, longest);
+                    if (longest.isEmpty()) {
+                        return null;
+                    }
+                    out.add(longest);
+                    longest = "";
+                    run.setLength(0);
+                    continue;
+                }
+                Character literal = null;
+                int width = 1;
+                if (c == '\\') {
+                    if (i + 1 >= n) {
+                        return null;
+                    }
+                    char e = pattern.charAt(i + 1);
+                    if (e == 'Q' || e == 'E') {
+                        return null;
+                    }
+                    if (Character.isLetterOrDigit(e)) {
+                        int end = escapeEnd(pattern, i + 1);
+                        if (end < 0) {
+                            return null;
+                        }
+                        width = end - i;
+                    } else {
+                        literal = e;
+                        width = 2;
+                    }
+                } else if (c == '[') {
+                    int end = classEnd(pattern, i);
+                    if (end < 0) {
+                        return null;
+                    }
+                    width = end - i;
+                } else if (c == '(') {
+                    if (pattern.startsWith("(?", i) && i + 2 < n && pattern.charAt(i + 2) != ':') {
+                        // an inline flag group that reaches past itself: comments mode changes what is literal
+                        int close = pattern.indexOf(')', i);
+                        int colon = pattern.indexOf(':', i);
+                        boolean flagsOnly = close > 0 && (colon < 0 || colon > close);
+                        if (flagsOnly && pattern.substring(i, close).indexOf('x') >= 0) {
+                            return null;
+                        }
+                    }
+                    int end = groupEnd(pattern, i);
+                    if (end < 0) {
+                        return null;
+                    }
+                    width = end - i;
+                } else if (c == '{') {
+                    // a counted repetition: its digits and comma are not text
+                    int close = pattern.indexOf('}', i);
+                    if (close < 0) {
+                        return null;
+                    }
+                    width = close + 1 - i;
+                } else if (".^$)?*+}".indexOf(c) < 0) {
+                    literal = c;
+                }
+                int after = i + width;
+                char next = after < n ? pattern.charAt(after) : 0;
+                if (literal != null && next != '?' && next != '*' && next != '{') {
+                    run.append(literal.charValue());
+                    if (next == '+') {
+                        longest = longer(run, longest);
+                        run.setLength(0);
+                    }
+                } else {
+                    longest = longer(run, longest);
+                    run.setLength(0);
+                }
+                i = after - 1;
+            }
+            return out;
+        }
+
+        private static String longer(StringBuilder run, String longest) {
+            return run.length() > longest.length() ? run.toString() : longest;
+        }
+
+        /** Where an escape that starts with a letter or digit at {@code at} ends (exclusive), or -1. */
+        private static int escapeEnd(String p, int at) {
+            char e = p.charAt(at);
+            int i = at + 1;
+            switch (e) {
+                case 'x' -> {
+                    if (i < p.length() && p.charAt(i) == '{') {
+                        int close = p.indexOf('}', i);
+                        return close < 0 ? -1 : close + 1;
+                    }
+                    return Math.min(p.length(), i + 2);
+                }
+                case 'u' -> {
+                    return Math.min(p.length(), i + 4);
+                }
+                case 'c' -> {
+                    return Math.min(p.length(), i + 1);
+                }
+                case 'b', 'B' -> {
+                    // a boundary, or a grapheme boundary written \\b{g}
+                    if (i < p.length() && p.charAt(i) == '{') {
+                        int close = p.indexOf('}', i);
+                        return close < 0 ? -1 : close + 1;
+                    }
+                    return i;
+                }
+                case 'p', 'P', 'N', 'k' -> {
+                    if (i < p.length() && (p.charAt(i) == '{' || p.charAt(i) == '<')) {
+                        int close = p.indexOf(p.charAt(i) == '{' ? '}' : '>', i);
+                        return close < 0 ? -1 : close + 1;
+                    }
+                    return Math.min(p.length(), i + 1);
+                }
+                default -> {
+                    if (Character.isDigit(e)) {
+                        while (i < p.length() && Character.isDigit(p.charAt(i))) {
+                            i++;
+                        }
+                    }
+                    return i;
+                }
+            }
+        }
+
+        /** Where the character class opened at {@code at} closes (exclusive), nested classes included, or -1. */
+        private static int classEnd(String p, int at) {
+            int depth = 0;
+            for (int i = at; i < p.length(); i++) {
+                char c = p.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (c == '[') {
+                    depth++;
+                    // a ']' right after '[' or '[^' is a member, not the end
+                    if (i + 1 < p.length() && p.charAt(i + 1) == '^') {
+                        i++;
+                    }
+                    if (i + 1 < p.length() && p.charAt(i + 1) == ']') {
+                        i++;
+                    }
+                } else if (c == ']' && --depth == 0) {
+                    return i + 1;
+                }
+            }
+            return -1;
+        }
+
+        /** Where the group opened at {@code at} closes (exclusive), skipping escapes and classes, or -1. */
+        private static int groupEnd(String p, int at) {
+            int depth = 0;
+            for (int i = at; i < p.length(); i++) {
+                char c = p.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (c == '[') {
+                    int end = classEnd(p, i);
+                    if (end < 0) {
+                        return -1;
+                    }
+                    i = end - 1;
+                } else if (c == '(') {
+                    depth++;
+                } else if (c == ')' && --depth == 0) {
+                    return i + 1;
+                }
+            }
+            return -1;
+        }
+
         OsRegex.Match find(String subject, int from) {
             String s = subject.length() > OsRegex.MAX_SUBJECT ? subject.substring(0, OsRegex.MAX_SUBJECT) : subject;
             if (from > s.length()) {

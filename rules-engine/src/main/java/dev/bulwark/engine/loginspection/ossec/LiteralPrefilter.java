@@ -104,6 +104,9 @@ public final class LiteralPrefilter {
     }
 
     private int[] register(Map<String, int[]> registry, String dialect, String pattern) {
+        if (registered() >= MAX_PATTERNS) {
+            return UNFILTERED; // full: run it, without reading it or taking the lock
+        }
         List<String> required;
         try {
             required = switch (dialect) {
@@ -123,7 +126,7 @@ public final class LiteralPrefilter {
             if (known != null) {
                 return known;
             }
-            if (registry.size() >= MAX_PATTERNS) {
+            if (registered() >= MAX_PATTERNS) {
                 return UNFILTERED;
             }
             if (required != null && !required.isEmpty() && required.stream().allMatch(LiteralPrefilter::foldable)) {
@@ -140,6 +143,10 @@ public final class LiteralPrefilter {
             }
         }
         return ids;
+    }
+
+    private int registered() {
+        return osmatch.size() + osregex.size() + pcre2.size();
     }
 
     /** A literal the automaton can hold: non-empty, and ASCII once folded. */

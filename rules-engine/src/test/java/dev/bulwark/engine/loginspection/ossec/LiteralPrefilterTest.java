@@ -51,6 +51,19 @@ class LiteralPrefilterTest {
     }
 
     @Test
+    void aFullRegistryRunsNewPatternsUnfiltered() {
+        LiteralPrefilter f = new LiteralPrefilter();
+        for (int i = 0; i < LiteralPrefilter.MAX_PATTERNS; i++) {
+            f.mayMatch(i % 2 == 0 ? "osmatch" : "osregex", "p" + i, "x");
+        }
+        f.coverAll();
+        assertFalse(f.mayMatch("osmatch", "p0", "nothing here"), "registered before the bound: filtered");
+        assertTrue(f.mayMatch("osmatch", "beyond-the-bound", "nothing here"), "past the bound: always run");
+        assertTrue(f.mayMatch("osmatch", "beyond-the-bound", "nothing here"));
+        assertEquals(LiteralPrefilter.MAX_PATTERNS, f.literalsCovered());
+    }
+
+    @Test
     void foldsCaseAsRegionMatchesDoes() {
         LiteralPrefilter f = new LiteralPrefilter();
         for (int i = 0; i < 64; i++) {

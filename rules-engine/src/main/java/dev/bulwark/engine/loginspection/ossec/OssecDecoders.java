@@ -172,8 +172,8 @@ public final class OssecDecoders {
         // a line with a program tries the roots that name a program first, then the others (each in load order):
         // ERAServer's JSON goes to eset-bsd, not to the generic json decoder loaded before it
         List<Node> candidates = program == null ? rootsWithoutProgram : rootsByProgram.get(program, k -> java.util.stream.Stream.concat(
-                roots.stream().filter(n -> n.spec().programName() != null && programMatches(n.spec().programName(), k)),
-                roots.stream().filter(n -> n.spec().programName() == null)).toList());
+                roots.stream().filter(n -> namesProgram(n.spec()) && programMatches(n.spec().programName(), k)),
+                roots.stream().filter(n -> !namesProgram(n.spec()))).toList());
         for (Node root : candidates) {
             DecoderSpec r = root.spec();
             int prematchEnd = 0;
@@ -258,13 +258,19 @@ public final class OssecDecoders {
         return LiteralPrefilter.SHARED.mayMatch(p.dialect(), p.text(), log) ? p.find(log, from) : null;
     }
 
-    /** An empty {@code <program_name />} asks for a line without one; otherwise the pattern must match it. */
+    private static boolean namesProgram(DecoderSpec d) {
+        return d.programName() != null && !d.programName().text().isBlank();
+    }
+
+    /**
+     * An empty {@code <program_name />} accepts any line, with a program name or without: Cisco's
+     * decoders use it for device lines that have none, and Wazuh's second {@code pam} decoder for
+     * {@code CRON[…]: pam_unix(cron:session): …} and {@code passwd[…]: pam_unix(…)} (its file's own
+     * samples), which Wazuh reports as PAM sessions. Otherwise the pattern must match the name.
+     */
     private static boolean programMatches(PatternRef spec, String program) {
-        if (spec == null) {
+        if (spec == null || spec.text().isBlank()) {
             return true;
-        }
-        if (spec.text().isBlank()) {
-            return program == null || program.isEmpty();
         }
         return spec.test(program);
     }

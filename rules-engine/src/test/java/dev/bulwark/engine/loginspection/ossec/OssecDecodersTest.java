@@ -104,6 +104,19 @@ class OssecDecodersTest {
     }
 
     @Test
+    void anEmptyProgramNameAcceptsLinesWithAndWithoutOne() {
+        OssecDecoders pam = new OssecDecoders(List.of(
+                decoder("sshd", null, new PatternRef("^sshd", "osmatch", null, false), null, List.of(), List.of(), null),
+                decoder("pam", null, new PatternRef("", "osmatch", null, false), re("^pam_unix", null), List.of(), List.of(), null)));
+        // Wazuh reports cron's and passwd's pam_unix lines as PAM sessions; a device line has no program at all
+        assertEquals("pam", pam.decode("Nov 11 00:00:00 web1 CRON[2002]: pam_unix(cron:session): session opened for user root(uid=0)",
+                "stdin", 0).decoder());
+        assertEquals("pam", pam.decode("pam_unix(passwd:chauthtok): password changed for marge", "stdin", 0).decoder());
+        assertEquals("sshd", pam.decode("Nov 11 00:00:00 web1 sshd[1]: pam_unix(sshd:session): session opened", "stdin", 0).decoder(),
+                "a root naming the program comes first");
+    }
+
+    @Test
     void fieldsAreFoundAsTheCaseInsensitiveOrderFindsThem() {
         java.util.Map<String, String> ascii = new java.util.LinkedHashMap<>();
         ascii.put("srcIP", "10.0.0.1");

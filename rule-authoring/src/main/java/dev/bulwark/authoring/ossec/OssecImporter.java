@@ -490,7 +490,7 @@ public final class OssecImporter {
         List<String> hanging = new ArrayList<>();
         if (r.template()) {
             hanging.add("node == \"\"");
-        } else if (r.ifGroup() != null && r.ifLevel() == null) {
+        } else if (r.ifGroup() != null) {
             hanging.add("memberOf != \"\"");
             hanging.add("OssecRules.member(" + str("," + r.ifGroup() + ",") + ", memberOf)");
             hanging.add("order < " + r.index());

@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Matching folds case as {@link String#regionMatches(boolean, int, String, int, int)} does (both
  * dialects' matchers are at most that lenient): a subject character equals a literal character
- * when their lower case of upper case agree, so the Kelvin sign still finds {@code k}.
+ * when the lower cases of their upper cases agree, so the Kelvin sign still finds {@code k}.
  *
  * <p>Thread-safe: the automaton is immutable and swapped whole; each thread keeps the marks of its
  * last few subjects, recognised by identity (an event's fields are the same strings for every rule
@@ -206,7 +206,7 @@ public final class LiteralPrefilter {
         int touchedCount;
 
         void fill(Automaton a, String s) {
-            if (automaton != a || bits.length != a.words()) {
+            if (automaton != a) {
                 bits = new long[a.words()];
                 touchedCount = 0;
             } else {
@@ -370,24 +370,13 @@ public final class LiteralPrefilter {
                     s = 0; // no literal holds it
                     continue;
                 }
+                int t;
+                while ((t = s == 0 ? rootNext[c] : child(s, c)) < 0 && s != 0) {
+                    s = fail[s];
+                }
+                s = Math.max(t, 0);
                 if (s == 0) {
-                    s = rootNext[c];
-                    if (s < 0) {
-                        s = 0;
-                        continue;
-                    }
-                } else {
-                    int t;
-                    while ((t = child(s, c)) < 0 && s != 0) {
-                        s = fail[s];
-                    }
-                    if (t < 0) {
-                        t = s == 0 ? rootNext[c] : t;
-                    }
-                    s = Math.max(t, 0);
-                    if (s == 0) {
-                        continue;
-                    }
+                    continue;
                 }
                 for (int o = outStart[s] < outStart[s + 1] ? s : outputLink[s]; o != 0; o = outputLink[o]) {
                     for (int k = outStart[o], end = outStart[o + 1]; k < end; k++) {

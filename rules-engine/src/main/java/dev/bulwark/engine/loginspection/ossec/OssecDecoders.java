@@ -178,7 +178,7 @@ public final class OssecDecoders {
             DecoderSpec r = root.spec();
             int prematchEnd = 0;
             if (r.prematch() != null) {
-                OsRegex.Match m = find(r.prematch(), log, 0);
+                OsRegex.Match m = r.prematch().find(log, 0);
                 if ((m == null) != r.prematch().negate()) {
                     continue;
                 }
@@ -213,7 +213,7 @@ public final class OssecDecoders {
                     }
                     int childPrematchEnd = prematchEnd;
                     if (c.prematch() != null) {
-                        OsRegex.Match m = find(c.prematch(), log, start(c.prematch().offset(), prematchEnd, prematchEnd, childRegexEnd[0]));
+                        OsRegex.Match m = c.prematch().find(log, start(c.prematch().offset(), prematchEnd, prematchEnd, childRegexEnd[0]));
                         if ((m == null) != c.prematch().negate()) {
                             if (first) {
                                 break;
@@ -247,15 +247,6 @@ public final class OssecDecoders {
             break;
         }
         return new OssecEvent(timestamp, location, full, log, host, program, decoder, category, fields, new MatchedLevel(), fts);
-    }
-
-    /**
-     * {@code p} run on {@code log} from {@code from}, unless the literal prefilter knows the whole
-     * line lacks what it demands: most decoders' prematches fail on most lines, and the prefilter
-     * answers all of them in one pass over the line.
-     */
-    private static OsRegex.Match find(PatternRef p, String log, int from) {
-        return LiteralPrefilter.SHARED.mayMatch(p.dialect(), p.text(), log) ? p.find(log, from) : null;
     }
 
     private static boolean namesProgram(DecoderSpec d) {
@@ -292,7 +283,7 @@ public final class OssecDecoders {
         boolean any = d.regexes().isEmpty();
         for (int i = 0; i < d.regexes().size(); i++) {
             PatternRef re = d.regexes().get(i);
-            OsRegex.Match m = find(re, log, start(re.offset(), parentEnd, prematchEnd, regexEnd[0]));
+            OsRegex.Match m = re.find(log, start(re.offset(), parentEnd, prematchEnd, regexEnd[0]));
             if (m == null) {
                 continue;
             }

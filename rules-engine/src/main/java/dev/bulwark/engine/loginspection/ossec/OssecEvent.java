@@ -52,13 +52,12 @@ public record OssecEvent(long timestamp, String location, String fullLog, String
     /**
      * Decoded fields found by name without regard to case, as Wazuh finds them (rules write
      * ScriptBlockId for scriptBlockId), in case-insensitive order; unmodifiable. Rules look fields
-     * up on every state of every event, so a lookup is a hash probe: the name as written, else its
-     * ASCII lower case. A map holding a non-ASCII name, which may fold to ASCII in ways lower case
+     * up on every state of every event, so a lookup is a hash probe on the name's lower case (no
+     * copy when it is already lower case, as the names rules use mostly are). A map holding a non-ASCII name, which may fold to ASCII in ways lower case
      * does not show, is searched in order instead.
      */
     static final class CaseInsensitiveFields extends java.util.AbstractMap<String, String> {
         private final java.util.SortedMap<String, String> sorted;
-        private final java.util.HashMap<String, String> exact;
         private final java.util.HashMap<String, String> lower;
 
         CaseInsensitiveFields(Map<String, String> fields) {
@@ -72,10 +71,9 @@ public record OssecEvent(long timestamp, String location, String fullLog, String
             }
             sorted = java.util.Collections.unmodifiableSortedMap(ci);
             boolean ascii = ci.keySet().stream().allMatch(CaseInsensitiveFields::isAscii);
-            exact = ascii ? new java.util.HashMap<>(ci) : null;
             lower = ascii ? new java.util.HashMap<>() : null;
             if (ascii) {
-                ci.forEach((k, v) -> lower.put(asciiLower(k), v));
+                ci.forEach((k, v) -> lower.put(k.toLowerCase(java.util.Locale.ROOT), v));
             }
         }
 
@@ -84,11 +82,10 @@ public record OssecEvent(long timestamp, String location, String fullLog, String
             if (!(key instanceof String k)) {
                 return null;
             }
-            if (exact == null || !isAscii(k)) {
+            if (lower == null || !isAscii(k)) {
                 return sorted.get(k);
             }
-            String v = exact.get(k);
-            return v != null ? v : lower.get(asciiLower(k));
+            return lower.get(k.toLowerCase(java.util.Locale.ROOT));
         }
 
         @Override
@@ -113,22 +110,6 @@ public record OssecEvent(long timestamp, String location, String fullLog, String
                 }
             }
             return true;
-        }
-
-        private static String asciiLower(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c >= 'A' && c <= 'Z') {
-                    char[] out = s.toCharArray();
-                    for (int j = i; j < out.length; j++) {
-                        if (out[j] >= 'A' && out[j] <= 'Z') {
-                            out[j] = (char) (out[j] | 0x20);
-                        }
-                    }
-                    return new String(out);
-                }
-            }
-            return s;
         }
     }
 }

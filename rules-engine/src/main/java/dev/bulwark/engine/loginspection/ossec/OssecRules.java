@@ -34,15 +34,11 @@ public final class OssecRules {
 
     /**
      * One pattern condition: {@code dialect} is {@code osmatch}, {@code osregex} or {@code pcre2}.
-     * A missing value never matches, negated or not, as in Wazuh. A pattern whose literals the
-     * value lacks ({@link LiteralPrefilter}) is not run.
+     * A missing value never matches, negated or not, as in Wazuh.
      */
     public static boolean test(String dialect, String pattern, boolean negate, String value) {
         if (value == null) {
             return false;
-        }
-        if (!LiteralPrefilter.SHARED.mayMatch(dialect, pattern, value)) {
-            return negate;
         }
         return (PatternRef.find(dialect, pattern, value, 0) != null) != negate;
     }

@@ -37,9 +37,12 @@ public record PatternRef(String text, String dialect, String offset, boolean neg
         return find(dialect, text, subject, from);
     }
 
-    /** {@code text} in {@code dialect} matched against {@code subject} from {@code from}; null when it does not match. */
+    /**
+     * {@code text} in {@code dialect} matched against {@code subject} from {@code from}; null when it
+     * does not match. A pattern whose literals the subject lacks ({@link LiteralPrefilter}) is not run.
+     */
     static OsRegex.Match find(String dialect, String text, String subject, int from) {
-        if (subject == null) {
+        if (subject == null || !LiteralPrefilter.SHARED.mayMatch(dialect, text, subject)) {
             return null;
         }
         return switch (dialect) {

@@ -131,7 +131,7 @@ public final class RulesCommand implements Runnable {
                 }
                 ossec = CompiledOssecRuleset.read(ossecTrees);
                 sources.addAll(ossec.sources());
-                carried.put(OssecDecoderFile.ENTRY, OssecDecoderFile.write(ossec.decoders().specs()));
+                carried.put(OssecDecoderFile.ENTRY, OssecDecoderFile.write(ossec.decoders()));
             }
             try {
                 BundleBuilder.Output o = new BundleBuilder().build(sources, carried, v, pair);

@@ -24,7 +24,7 @@ public record CompiledOssecRuleset(OssecDecoders decoders, List<DrlSource> sourc
             ruleset.addTree(t);
         }
         OssecImporter.Imported imported = OssecImporter.importRuleset(ruleset);
-        OssecDecoders decoders = new OssecDecoders(imported.decoders());
+        OssecDecoders decoders = new OssecDecoders(imported.decoders(), imported.lists());
         List<String> problems = new ArrayList<>();
         ruleset.problems().forEach(p -> problems.add(p.toString()));
         imported.problems().forEach(p -> problems.add(p.toString()));

@@ -56,10 +56,18 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
 
     }
 
-    /** One condition: what it reads from the event, and how it tests it. */
-    public record Condition(String element, Kind kind, String subject, String dialect, String pattern, boolean negate) {
+    /**
+     * One condition: what it reads from the event, and how it tests it. For a {@link Kind#LIST}
+     * condition, {@code pattern} is the list's name, {@code dialect} the lookup and
+     * {@code checkValue} the {@code check_value} pattern (or null).
+     */
+    public record Condition(String element, Kind kind, String subject, String dialect, String pattern, boolean negate, String checkValue) {
 
-        public enum Kind { PATTERN, ADDRESS, EQUALS, MIN_LENGTH, COMPILED }
+        public enum Kind { PATTERN, ADDRESS, EQUALS, MIN_LENGTH, COMPILED, LIST }
+
+        public Condition(String element, Kind kind, String subject, String dialect, String pattern, boolean negate) {
+            this(element, kind, subject, dialect, pattern, negate, null);
+        }
 
         /** The same condition with a PCRE2 pattern. */
         Condition asPcre2() {
@@ -85,6 +93,8 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case EQUALS -> value + " == " + OssecImporter.str(pattern);
                 case MIN_LENGTH -> value + ".length() >= " + Integer.parseInt(pattern);
                 case COMPILED -> "OssecRules.compiled(" + OssecImporter.str(pattern) + ", event)";
+                case LIST -> "OssecRules.list(event, " + OssecImporter.str(pattern) + ", " + OssecImporter.str(dialect) + ", "
+                        + (checkValue == null ? "null" : OssecImporter.str(checkValue)) + ", " + value + ")";
             };
         }
 
@@ -112,11 +122,15 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case EQUALS -> pattern.equals(v);
                 case MIN_LENGTH -> v != null && v.length() >= Integer.parseInt(pattern);
                 case COMPILED -> OssecRules.compiled(pattern, e);
+                case LIST -> OssecRules.list(e, pattern, dialect, checkValue, v);
             };
         }
 
         @Override
         public String toString() {
+            if (kind == Kind.LIST) {
+                return "<list lookup=" + dialect + (checkValue == null ? "" : " check_value=" + checkValue) + ">" + pattern + " on " + subject;
+            }
             return "<" + element + (negate ? " negate" : "") + ">" + pattern + " on " + subject;
         }
     }

@@ -1,6 +1,7 @@
 package dev.bulwark.authoring.ossec;
 
 import dev.bulwark.engine.loginspection.ossec.DecoderSpec;
+import dev.bulwark.engine.loginspection.ossec.OssecLists;
 import dev.bulwark.engine.loginspection.ossec.OssecRules;
 import dev.bulwark.engine.loginspection.ossec.PatternRef;
 import dev.bulwark.engine.policy.DrlSource;
@@ -46,11 +47,11 @@ public final class OssecImporter {
 
     /** The import: decoders in load order, DRL sources, and what was left out. */
     public record Imported(List<DecoderSpec> decoders, List<DrlSource> sources, List<ImportedRule> rules, int rulesImported,
-                           int rulesLeftOut, List<Problem> problems, Map<String, Integer> unsupported) {
+                           int rulesLeftOut, List<Problem> problems, Map<String, Integer> unsupported, OssecLists lists) {
     }
 
     /** Conditions that need correlation state the importer does not generate yet. */
-    private static final Set<String> NOT_YET = Set.of("time", "weekday", "list", "check_diff",
+    private static final Set<String> NOT_YET = Set.of("time", "weekday", "check_diff",
             "global_frequency", "if_matched_regex", "same_srcgeoip", "same_dstgeoip", "different_srcgeoip", "different_dstgeoip");
     /**
      * {@code same_X}/{@code different_X}: the field each compares, as {@link OssecRules#frequent}
@@ -105,7 +106,7 @@ public final class OssecImporter {
                     continue;
                 }
                 try {
-                    ImportedRule rule = translate(r, index, byId, templates, noTemplates, ruleset.variables(r.file()), unsupported);
+                    ImportedRule rule = translate(r, index, byId, templates, noTemplates, ruleset.variables(r.file()), ruleset, unsupported);
                     if (existing != null) {
                         // Wazuh replaces the rule's content in place: its place in the tree and among its siblings stay.
                         rule = new ImportedRule(rule.id(), existing.index(), rule.level(), existing.rank(), existing.template(), rule.noalert(),
@@ -175,7 +176,20 @@ public final class OssecImporter {
             sources.add(new DrlSource("ossec/" + baseName(f.getKey()) + ".drl", header() + f.getValue()));
         }
         sources.add(new DrlSource("ossec/zz-alert.drl", header() + finalRules()));
-        return new Imported(decoders, sources, List.copyOf(byId.values()), byId.size(), leftOut, problems, unsupported);
+        // the bundle carries the lists the imported rules name, and only those
+        Map<String, Map<String, String>> used = new LinkedHashMap<>();
+        for (ImportedRule rule : byId.values()) {
+            for (ImportedRule.Condition c : rule.conditions()) {
+                if (c.kind() == ImportedRule.Condition.Kind.LIST && !used.containsKey(c.pattern())) {
+                    try {
+                        used.put(c.pattern(), ruleset.list(c.pattern()));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("list " + c.pattern() + " was read when its rule was imported: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        return new Imported(decoders, sources, List.copyOf(byId.values()), byId.size(), leftOut, problems, unsupported, new OssecLists(used));
     }
 
     private static String baseName(String file) {
@@ -230,6 +244,50 @@ public final class OssecImporter {
         }
     }
 
+    /**
+     * {@code <list field="F" lookup="L" check_value="P">NAME</list>}: a lookup of field F in the CDB
+     * list NAME, read from the ruleset now (a rule whose list cannot be read is left out, saying why).
+     */
+    private static ImportedRule.Condition list(XmlElement c, String text, OssecRuleset ruleset) throws Unsupported {
+        String lookupName = c.attribute("lookup").orElse("match_key").trim();
+        OssecLists.Lookup lookup = OssecLists.Lookup.of(lookupName);
+        if (lookup == null) {
+            throw new Unsupported("<list lookup=\"" + lookupName + "\"> is not a lookup; use one of "
+                    + java.util.Arrays.stream(OssecLists.Lookup.values()).map(OssecLists.Lookup::xml).toList());
+        }
+        String field = c.attribute("field").orElse("").trim();
+        if (field.isEmpty()) {
+            throw new Unsupported("<list> without a field attribute; name the field to look up (field=\"srcip\")");
+        }
+        String check = c.attribute("check_value").orElse(null);
+        if (lookup.checksValue()) {
+            if (check == null) {
+                throw new Unsupported("<list lookup=\"" + lookupName + "\"> needs a check_value pattern for the list's value");
+            }
+            try {
+                new PatternRef(check, "osmatch", null, false).validated();
+            } catch (IllegalArgumentException e) {
+                throw new Unsupported("<list> check_value: " + e.getMessage());
+            }
+        } else {
+            check = null;
+        }
+        String name = text.trim();
+        try {
+            ruleset.list(name);
+        } catch (java.io.IOException e) {
+            throw new Unsupported(e.getMessage());
+        }
+        String subject = switch (field) {
+            case "user" -> "user";
+            case "hostname" -> "hostname";
+            case "program_name" -> "programName";
+            case "location" -> "location";
+            default -> "field:" + field;
+        };
+        return new ImportedRule.Condition("list", ImportedRule.Condition.Kind.LIST, subject, lookup.xml(), name, false, check);
+    }
+
     /** The rule names a parent (or needs a template) that later files may still define: retried after them. */
     private static final class NotYetDefined extends Unsupported {
         NotYetDefined(String message) {
@@ -275,7 +333,7 @@ public final class OssecImporter {
 
     private static ImportedRule translate(RuleDefinition r, int index, Map<String, ImportedRule> byId, List<ImportedRule> templates,
                                           boolean noTemplates,
-                                          Map<String, String> vars, Map<String, Integer> unsupported) throws Unsupported {
+                                          Map<String, String> vars, OssecRuleset ruleset, Map<String, Integer> unsupported) throws Unsupported {
         if (!r.id().matches("[0-9]{1,7}")) {
             throw new Unsupported("rule id '" + r.id() + "' is not a number from 1 to 9999999");
         }
@@ -370,6 +428,7 @@ public final class OssecImporter {
                 case "hostname" -> conditions.add(pattern(c, text, "osmatch", "hostname"));
                 case "program_name" -> conditions.add(pattern(c, text, "osmatch", "programName"));
                 case "location" -> conditions.add(pattern(c, text, "osmatch", "location"));
+                case "list" -> conditions.add(list(c, text, ruleset));
                 case "field" -> {
                     String field = c.attribute("name").orElse("");
                     if (field.isBlank()) {

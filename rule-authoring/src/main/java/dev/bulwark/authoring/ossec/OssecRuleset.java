@@ -48,6 +48,13 @@ public final class OssecRuleset {
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, Map<String, String>> variables = new LinkedHashMap<>();
     private final Map<String, Integer> unknownElements = new TreeMap<>();
+    /** The trees read, in order: where the rules' CDB lists are looked for. */
+    private final List<Path> trees = new ArrayList<>();
+    /** CDB lists read so far, by the name rules give them. */
+    private final Map<String, Map<String, String>> lists = new LinkedHashMap<>();
+
+    /** The largest list file read, in bytes. */
+    static final long MAX_LIST_BYTES = 64L << 20;
 
     public List<DecoderDefinition> decoders() {
         return decoders;
@@ -82,6 +89,7 @@ public final class OssecRuleset {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + " is not a directory; give the folder that holds the ruleset (decoders/ and rules/, or decoder.xml and rules/)");
         }
+        trees.add(dir);
         boolean any = false;
         if (Files.isDirectory(dir.resolve("decoders"))) {
             addDecoders(dir.resolve("decoders"));
@@ -290,6 +298,60 @@ public final class OssecRuleset {
             }
         }
         return new PatternSpec(text.toString(), dialect, offset, false);
+    }
+
+    /**
+     * The CDB list a rule names ({@code etc/lists/malicious-ioc/malicious-ip}, a path below the
+     * Wazuh or OSSEC installation folder), read from the first tree that holds it: at that path
+     * below the tree, or, for a name under {@code etc/}, without that prefix (Wazuh's ruleset keeps
+     * {@code etc/lists/X} as {@code lists/X}). Read once; a name may not leave its tree (no absolute
+     * paths, no {@code ..}, no symbolic link pointing out of it).
+     *
+     * @throws IOException naming the list and where it was looked for, when no tree holds it, or
+     *                     why it cannot be used
+     */
+    public Map<String, String> list(String name) throws IOException {
+        Map<String, String> known = lists.get(name);
+        if (known != null) {
+            return known;
+        }
+        Path rel;
+        try {
+            rel = Path.of(name).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IOException("list '" + name + "' is not a path: " + e.getMessage());
+        }
+        if (name.isBlank() || rel.isAbsolute() || rel.startsWith("..")) {
+            throw new IOException("list '" + name + "' must be a relative path inside the ruleset (as etc/lists/NAME)");
+        }
+        List<Path> tried = new ArrayList<>();
+        for (Path tree : trees) {
+            List<Path> candidates = new ArrayList<>(List.of(tree.resolve(rel)));
+            if (rel.getNameCount() > 1 && rel.getName(0).toString().equals("etc")) {
+                candidates.add(tree.resolve(rel.subpath(1, rel.getNameCount())));
+            }
+            for (Path c : candidates) {
+                tried.add(c);
+                if (!Files.isRegularFile(c)) {
+                    continue;
+                }
+                if (!c.toRealPath().startsWith(tree.toRealPath())) {
+                    throw new IOException("list '" + name + "' at " + c + " leads out of the ruleset tree " + tree);
+                }
+                if (Files.size(c) > MAX_LIST_BYTES) {
+                    throw new IOException("list '" + name + "' at " + c + " is larger than " + MAX_LIST_BYTES + " bytes");
+                }
+                String text = new String(Files.readAllBytes(c), java.nio.charset.StandardCharsets.UTF_8);
+                try {
+                    Map<String, String> entries = dev.bulwark.engine.loginspection.ossec.OssecLists.parse(text, c.toString());
+                    lists.put(name, entries);
+                    return entries;
+                } catch (dev.bulwark.engine.loginspection.ossec.OssecLists.ListFormatException e) {
+                    throw new IOException(e.getMessage());
+                }
+            }
+        }
+        throw new IOException("list '" + name + "' not found; looked at " + tried);
     }
 
     /** The directory's own {@code *.xml} files, not its subdirectories (OSSEC keeps translations in one), in name order. */

@@ -40,7 +40,7 @@ final class ConformanceCheck {
         // run what an agent runs: the rules and decoders signed into a bundle, verified and loaded back
         KeyPair keys = SigningKeys.generate();
         byte[] bundle = BundleWriter.write(1, Instant.now(), RuntimeVersions.drools(), rs.compile(), List.of(),
-                Map.of(OssecDecoderFile.ENTRY, OssecDecoderFile.write(rs.decoders().specs())), keys);
+                Map.of(OssecDecoderFile.ENTRY, OssecDecoderFile.write(rs.decoders())), keys);
         LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(new BundleReader(keys.getPublic()).verify(bundle, 0));
         OssecDecoders decoders = kb.ossecDecoders().orElseThrow();
         assertEquals(rs.decoders().size(), decoders.size(), "decoders lost on the way through the bundle");

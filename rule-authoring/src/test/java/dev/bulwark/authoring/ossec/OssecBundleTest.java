@@ -139,10 +139,11 @@ class OssecBundleTest {
         assertEquals(BundleRejectedException.Reason.UNLOADABLE, e.reason());
         assertTrue(e.getMessage().contains(OssecDecoderFile.ENTRY), e.getMessage());
 
-        bad.put(OssecDecoderFile.ENTRY, "{\"format\":2,\"decoders\":[]}".getBytes(StandardCharsets.UTF_8));
+        // a format from a newer build (this agent reads 1 and 2)
+        bad.put(OssecDecoderFile.ENTRY, "{\"format\":3,\"decoders\":[]}".getBytes(StandardCharsets.UTF_8));
         VerifiedBundle v2 = new BundleReader(keys.getPublic()).verify(
                 BundleWriter.write(6, Instant.now(), RuntimeVersions.drools(), kjar, List.of(), bad, keys), 0);
-        assertTrue(assertThrows(BundleRejectedException.class, () -> KnowledgeBaseLoader.load(v2)).getMessage().contains("format 2"));
+        assertTrue(assertThrows(BundleRejectedException.class, () -> KnowledgeBaseLoader.load(v2)).getMessage().contains("format 3"));
     }
 
     @Test
@@ -176,7 +177,7 @@ class OssecBundleTest {
         CompiledOssecRuleset rs = CompiledOssecRuleset.read(List.of(t));
         assertTrue(rs.problems().isEmpty(), rs.problems().toString());
         LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(rs.compile(), null,
-                Map.of(OssecDecoderFile.ENTRY, OssecDecoderFile.write(rs.decoders().specs())));
+                Map.of(OssecDecoderFile.ENTRY, OssecDecoderFile.write(rs.decoders())));
         List<Finding> found = new ArrayList<>();
         LogScanner.Stats stats = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
             try (LogScanner s = new LogScanner(kb, new LogLineDecoder(), r -> found.addAll(r.findings()))) {
@@ -193,5 +194,76 @@ class OssecBundleTest {
         // decoder's business, as in Wazuh: Bulwark's own sshd decoder locates the peer structurally
         assertTrue(found.get(4).evidence().get("decoder").equals("app"), found.get(4).toString());
         assertEquals("203.0.113.1", found.get(2).evidence().get("srcip"), "a NUL in the user does not lose the line");
+    }
+
+    private static final String LIST_RULES = """
+            <group name="gate,">
+              <rule id="200" level="0">
+                <decoded_as>gate</decoded_as>
+                <description>gate messages</description>
+              </rule>
+              <rule id="210" level="8">
+                <if_sid>200</if_sid>
+                <list field="srcip" lookup="address_match_key">etc/lists/bad-ip</list>
+                <description>gate contact from a listed address</description>
+              </rule>
+              <rule id="211" level="6">
+                <if_sid>200</if_sid>
+                <list field="dstuser" lookup="match_key_value" check_value="^service">etc/lists/accounts</list>
+                <description>gate login by a service account</description>
+              </rule>
+              <rule id="212" level="7">
+                <if_sid>200</if_sid>
+                <list field="srcip">../../../etc/hostname</list>
+                <description>names a file outside the ruleset</description>
+              </rule>
+              <rule id="213" level="7">
+                <if_sid>200</if_sid>
+                <list field="srcip">etc/lists/missing</list>
+                <description>names a list that is not there</description>
+              </rule>
+              <rule id="214" level="7">
+                <if_sid>200</if_sid>
+                <list field="srcip" lookup="match_key_value">etc/lists/accounts</list>
+                <description>a value lookup without check_value</description>
+              </rule>
+            </group>
+            """;
+
+    @Test
+    void cdbListsTravelInTheBundleAndRulesLookFieldsUpInThem(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("ruleset");
+        Files.createDirectories(t.resolve("decoders"));
+        Files.createDirectories(t.resolve("rules"));
+        Files.createDirectories(t.resolve("lists"));
+        Files.writeString(t.resolve("decoders/gate_decoders.xml"), DECODERS);
+        Files.writeString(t.resolve("rules/gate_rules.xml"), LIST_RULES);
+        Files.writeString(t.resolve("lists/bad-ip"), "203.0.113.:\n198.51.100.7:\n");
+        Files.writeString(t.resolve("lists/accounts"), "svc-backup:service\nalice:staff\n");
+
+        CompiledOssecRuleset rs = CompiledOssecRuleset.read(List.of(t));
+        List<String> leftOut = rs.problems().stream().filter(p -> p.contains("left out")).toList();
+        assertEquals(3, leftOut.size(), leftOut.toString());
+        assertTrue(leftOut.get(0).contains("rule 212") && leftOut.get(0).contains("relative path inside the ruleset"), leftOut.get(0));
+        assertTrue(leftOut.get(1).contains("rule 213") && leftOut.get(1).contains("not found; looked at"), leftOut.get(1));
+        assertTrue(leftOut.get(2).contains("rule 214") && leftOut.get(2).contains("needs a check_value"), leftOut.get(2));
+        assertEquals(java.util.Set.of("etc/lists/bad-ip", "etc/lists/accounts"), rs.decoders().lists().names(), "only the lists rules use");
+
+        assertEquals(0, RulesCommand.commandLine().execute("keygen", "--out", dir.resolve("keys").toString(), "--name", "t"));
+        Path bundle = dir.resolve("lists.bkb");
+        assertEquals(0, RulesCommand.commandLine().execute("build", "--ossec-ruleset", t.toString(),
+                "--key", dir.resolve("keys/t.key").toString(), "--out", bundle.toString(), "--bundle-version", "4"));
+        VerifiedBundle v = new BundleReader(SigningKeys.readPublic(dir.resolve("keys/t.pub"))).verify(Files.readAllBytes(bundle), 0);
+        LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(v);
+        List<Finding> found = scan(kb, """
+                Nov 26 10:00:00 web1 gated[7]: auth ok for alice from 203.0.113.50
+                Nov 26 10:00:01 web1 gated[7]: auth ok for alice from 198.51.100.7
+                Nov 26 10:00:02 web1 gated[7]: auth ok for alice from 198.51.100.70
+                Nov 26 10:00:03 web1 gated[7]: auth ok for svc-backup from 192.0.2.1
+                Nov 26 10:00:04 web1 gated[7]: auth ok for alice from 192.0.2.1
+                """);
+        assertEquals(List.of("OSSEC-210", "OSSEC-210", "OSSEC-211"), found.stream().map(Finding::ruleId).toList(),
+                "a listed /24 prefix and a listed host match, a longer address sharing the host's text does not; a value test picks the service account");
+        assertEquals("203.0.113.50", found.get(0).evidence().get("srcip"));
     }
 }

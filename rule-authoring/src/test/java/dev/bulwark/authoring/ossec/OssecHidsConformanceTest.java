@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
 class OssecHidsConformanceTest {
 
     // Same targets as for Wazuh; floors at today's figures (a ratchet).
-    static final double OVERALL_FLOOR = 0.86;
+    static final double OVERALL_FLOOR = 0.87;
     static final double LINUX_FLOOR = 0.87;
 
     @Test

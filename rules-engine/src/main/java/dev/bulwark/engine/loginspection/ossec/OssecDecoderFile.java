@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How imported OSSEC/Wazuh decoders travel inside a signed bundle: the {@link DecoderSpec}s that
- * loaded, in load order, as JSON under {@link #ENTRY} (below the bundle's {@code data/}). The
+ * loaded, in load order, and the CDB lists the imported rules look up ({@link OssecLists}), as
+ * JSON under {@link #ENTRY} (below the bundle's {@code data/}). The
  * bundle's signature covers the file; reading it still checks every field and pattern again, so
  * a file that does not describe a usable decoder tree makes the bundle unloadable instead of
  * running with decoders silently missing.
@@ -18,10 +20,11 @@ public final class OssecDecoderFile {
 
     /** The entry name below {@code data/}. */
     public static final String ENTRY = "loginspection/ossec/decoders.json";
-    public static final int FORMAT = 1;
+    /** Format 2 added the lists; a format-1 file (decoders only) is still read. */
+    public static final int FORMAT = 2;
 
     /** The file's content. */
-    public record Content(int format, List<DecoderSpec> decoders) {
+    public record Content(int format, List<DecoderSpec> decoders, Map<String, Map<String, String>> lists) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -33,8 +36,17 @@ public final class OssecDecoderFile {
     }
 
     public static byte[] write(List<DecoderSpec> decoders) {
+        return write(decoders, OssecLists.NONE);
+    }
+
+    /** The decoders in use and their lists. */
+    public static byte[] write(OssecDecoders decoders) {
+        return write(decoders.specs(), decoders.lists());
+    }
+
+    public static byte[] write(List<DecoderSpec> decoders, OssecLists lists) {
         try {
-            return JSON.writeValueAsBytes(new Content(FORMAT, decoders));
+            return JSON.writeValueAsBytes(new Content(FORMAT, decoders, lists.asMap()));
         } catch (IOException e) {
             throw new IllegalStateException("decoder specs did not serialise: " + e.getMessage(), e);
         }
@@ -55,10 +67,21 @@ public final class OssecDecoderFile {
         } catch (IOException e) {
             throw new IllegalArgumentException(ENTRY + " is not a decoder file: " + e.getMessage());
         }
-        if (c == null || c.format() != FORMAT || c.decoders() == null) {
-            throw new IllegalArgumentException(ENTRY + " has format " + (c == null ? "none" : c.format()) + "; this agent reads format " + FORMAT);
+        if (c == null || c.format() < 1 || c.format() > FORMAT || c.decoders() == null) {
+            throw new IllegalArgumentException(ENTRY + " has format " + (c == null ? "none" : c.format()) + "; this agent reads formats 1 to " + FORMAT);
         }
-        OssecDecoders decoders = new OssecDecoders(c.decoders());
+        Map<String, Map<String, String>> lists = c.lists() == null ? Map.of() : c.lists();
+        for (Map.Entry<String, Map<String, String>> l : lists.entrySet()) {
+            if (l.getValue() == null || l.getValue().size() > OssecLists.MAX_ENTRIES) {
+                throw new IllegalArgumentException(ENTRY + ": list " + l.getKey() + " has no entries or more than " + OssecLists.MAX_ENTRIES);
+            }
+            for (Map.Entry<String, String> e : l.getValue().entrySet()) {
+                if (e.getValue() == null || e.getKey().length() > OssecLists.MAX_TEXT || e.getValue().length() > OssecLists.MAX_TEXT) {
+                    throw new IllegalArgumentException(ENTRY + ": list " + l.getKey() + " has a null value or a key or value longer than " + OssecLists.MAX_TEXT);
+                }
+            }
+        }
+        OssecDecoders decoders = new OssecDecoders(c.decoders(), new OssecLists(lists));
         if (!decoders.problems().isEmpty()) {
             throw new IllegalArgumentException(ENTRY + ": " + decoders.problems().size() + " decoder(s) unusable, first: " + decoders.problems().get(0));
         }

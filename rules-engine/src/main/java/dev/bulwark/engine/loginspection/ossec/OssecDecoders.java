@@ -32,18 +32,24 @@ public final class OssecDecoders {
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).maxStringLength(1 << 20).build()).build());
 
-    /** The syslog headers pre-decoding knows: BSD, BSD with year or fraction, ISO 8601 (T or space, as macOS writes it). */
+    /**
+     * The syslog headers pre-decoding knows: BSD, BSD with year or fraction, year first
+     * ({@code 2015 Dec 29 10:00:01}), ISO 8601 (T or space, as macOS writes it) and proftpd's
+     * {@code 2015-04-16 21:51:02,805}; then a host and the rest.
+     */
     private static final Pattern BSD = Pattern.compile(
             "^(?:[A-Z][a-z]{2} [ 0-9]?[0-9](?: [0-9]{4})? [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?"
+                    + "|[0-9]{4} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}"
                     + "|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
-                    + "|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]+[+-][0-9]{4}) +"
+                    + "|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]+[+-][0-9]{4}"
+                    + "|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3}) +"
                     + "(\\S+) (.*)$", Pattern.DOTALL);
     /** Solaris writes a message id before the text: {@code [ID 800047 auth.notice] }. */
     private static final Pattern SOLARIS_ID = Pattern.compile("^\\[ID [0-9]+ [a-z0-9]+\\.[a-z]+\\] ");
     /** The token after the date when it is already a program ({@code Info:}, {@code sshd[12]:}): the line names no host. */
     private static final Pattern PROGRAM_WITHOUT_HOST = Pattern.compile("^([^\\s\\[\\]:%][^\\s\\[\\]:]*)(?:\\[[0-9]+\\])?:$");
-    /** A program name, as pre-decoding takes it; not one that starts with %, which is a device message id (Cisco, Huawei). */
-    private static final Pattern PROGRAM = Pattern.compile("^([^\\s\\[\\]:%][^\\s\\[\\]:]*)(?:\\[[0-9]+\\])?:(?: |$)?(.*)$", Pattern.DOTALL);
+    /** A program name, as pre-decoding takes it ({@code p:}, {@code p[pid]:}, or {@code p[pid] } without the colon some systems omit); not one that starts with %, which is a device message id (Cisco, Huawei). */
+    private static final Pattern PROGRAM = Pattern.compile("^([^\\s\\[\\]:%][^\\s\\[\\]:]*)(?:\\[[0-9]+\\]:(?: |$)?|\\[[0-9]+\\] |:(?: |$)?)(.*)$", Pattern.DOTALL);
 
     /** A decoder that could not be used, and why. */
     public record Problem(String where, String message) {
@@ -67,9 +73,20 @@ public final class OssecDecoders {
     private final List<Node> rootsWithoutProgram;
     private final List<Problem> problems = new ArrayList<>();
     private final List<DecoderSpec> used = new ArrayList<>();
+    private final OssecLists lists;
 
-    /** Builds the tree; decoders with a broken pattern, an unknown parent or plugin are reported and left out. */
+    /** Builds the tree without CDB lists. */
     public OssecDecoders(List<DecoderSpec> specs) {
+        this(specs, OssecLists.NONE);
+    }
+
+    /**
+     * Builds the tree; decoders with a broken pattern, an unknown parent or plugin are reported and
+     * left out. {@code lists} are the ruleset's CDB lists: every decoded event carries them to the
+     * rules' {@code <list>} conditions.
+     */
+    public OssecDecoders(List<DecoderSpec> specs, OssecLists lists) {
+        this.lists = lists == null ? OssecLists.NONE : lists;
         Map<String, List<Node>> byName = new LinkedHashMap<>();
         for (DecoderSpec d : specs) {
             String broken = check(d);
@@ -128,6 +145,11 @@ public final class OssecDecoders {
         return List.copyOf(problems);
     }
 
+    /** The CDB lists decoded events carry. */
+    public OssecLists lists() {
+        return lists;
+    }
+
     /** Decoders in use (left-out ones not counted). */
     public int size() {
         return used.size();
@@ -138,33 +160,141 @@ public final class OssecDecoders {
         return List.copyOf(used);
     }
 
-    /** Pre-decodes and decodes one line. Never throws on content; an undecodable line still yields an event. */
-    public OssecEvent decode(String line, String location, long timestamp) {
-        String full = line == null ? "" : line;
-        String log = full;
-        String host = null;
-        String program = null;
+    /** What pre-decoding takes from a line: host and program (null when the line names none) and the message rules see. */
+    record Header(String host, String program, String log) {
+    }
+
+    /**
+     * Pre-decoding, as OSSEC/Wazuh's {@code OS_CleanMSG}: a syslog header (a date, then a host
+     * name and a program, either of which may be absent), else one of the other headers it knows,
+     * whose date is dropped: xferlog, snort, suricata, the Apache error log, macOS ASL (program,
+     * message and host from its bracketed entries) and squid. A line in none of these is all message.
+     */
+    static Header predecode(String full) {
         Matcher h = BSD.matcher(full);
         if (h.matches()) {
-            host = h.group(1);
-            log = h.group(2);
+            String host = h.group(1);
+            String log = h.group(2);
             Matcher noHost = PROGRAM_WITHOUT_HOST.matcher(host);
             if (noHost.matches()) {
                 // "Mar 13 15:25:07 Info: auth..." has no host: the token after the date is the program
-                host = null;
-                program = noHost.group(1);
-            } else {
-                Matcher p = PROGRAM.matcher(log);
-                if (p.matches()) {
-                    program = p.group(1);
-                    log = p.group(2);
-                    Matcher sol = SOLARIS_ID.matcher(log);
-                    if (sol.find()) {
-                        log = log.substring(sol.end());
-                    }
+                return new Header(null, noHost.group(1), log);
+            }
+            if (!isHostName(host)) {
+                // "Feb 20 12:26:25 date=2011-02-20 time=..." names no host: the message starts after the date
+                return new Header(null, null, host + " " + log);
+            }
+            Matcher p = PROGRAM.matcher(log);
+            if (!p.matches()) {
+                return new Header(host, null, log);
+            }
+            log = p.group(2);
+            Matcher sol = SOLARIS_ID.matcher(log);
+            if (sol.find()) {
+                log = log.substring(sol.end());
+            }
+            return new Header(host, p.group(1), log);
+        }
+        int n = full.length();
+        if (n > 27 && at(full, " ", 3, 7, 10, 19, 24, 26) && at(full, ":", 13, 16)) {
+            return new Header(null, null, full.substring(25)); // xferlog: Mon Apr 17 18:27:14 2006 1 64.160.42.130 ...
+        }
+        if (n > 23 && at(full, "/", 2) && at(full, "-", 5) && at(full, ":", 8, 11) && at(full, ".", 14) && at(full, " ", 21)) {
+            return new Header(null, null, full.substring(23)); // snort: 01/28-09:13:16.240702  [**] ...
+        }
+        if (n > 27 && at(full, "/", 2, 5) && at(full, "-", 10) && at(full, ":", 13, 16) && at(full, ".", 19) && at(full, " ", 26)) {
+            return new Header(null, null, full.substring(28)); // suricata: 01/28/1979-09:13:16.240702  [**] ...
+        }
+        if (n > 26 && at(full, "[", 0) && at(full, " ", 4, 8, 11, 20) && at(full, ":", 14, 17) && at(full, "]", 25)) {
+            return new Header(null, null, full.substring(27)); // Apache error log: [Fri Feb 11 18:06:35 2004] [warn] ...
+        }
+        if (n > 25 && full.startsWith("[T") && at(full, " ", 5, 16) && at(full, ".", 10, 13) && at(full, ":", 19)) {
+            return asl(full);
+        }
+        if (n > 31 && full.charAt(0) == '1' && digits(full, 1, 2, 3, 13) && at(full, ".", 10) && at(full, " ", 14)
+                && (full.charAt(21) == ' ' || full.charAt(22) == ' ')) {
+            int start = 14;
+            while (start < n && full.charAt(start) == ' ') {
+                start++;
+            }
+            return new Header(null, null, full.substring(start)); // squid: 1140804070.368  11623 192.168.1.201 TCP_DENIED/400 ...
+        }
+        return new Header(null, null, full);
+    }
+
+    /**
+     * macOS ASL: {@code [Time 2006.12.28 15:53:55 UTC] [Facility auth] [Sender sshd] [PID 483] [Message ...] [Host h]}:
+     * the program is the first Sender, the message the first Message, the host the Host entry
+     * (which ends the reading); a message without its closing bracket runs to the end of the line.
+     */
+    private static Header asl(String full) {
+        String program = null;
+        String host = null;
+        String log = full.substring(25);
+        boolean message = false;
+        int i = full.indexOf('[', 25);
+        while (i >= 0) {
+            int start = i + 1;
+            int close = full.indexOf(']', start);
+            if (full.startsWith("Sender ", start) && program == null) {
+                if (close < 0) {
+                    break;
                 }
+                program = full.substring(start + 7, close);
+            } else if (full.startsWith("Message ", start) && !message) {
+                message = true;
+                log = close < 0 ? full.substring(start + 8) : full.substring(start + 8, close);
+                if (close < 0) {
+                    break;
+                }
+            } else if (full.startsWith("Host ", start)) {
+                host = close < 0 ? null : full.substring(start + 5, close);
+                break;
+            }
+            i = full.indexOf('[', close < 0 ? start : close + 1);
+        }
+        return new Header(host, program, log);
+    }
+
+    /** A host name as OSSEC's pre-decoding accepts it (its {@code hostname_map}: letters, digits, {@code ( ) . _ -}); any other token after the date is no host. */
+    private static boolean isHostName(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '(' || c == ')' || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                return false;
             }
         }
+        return !token.isEmpty();
+    }
+
+    /** True when {@code s} has the character {@code c} at each of {@code positions}. */
+    private static boolean at(String s, String c, int... positions) {
+        for (int p : positions) {
+            if (p >= s.length() || s.charAt(p) != c.charAt(0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean digits(String s, int... positions) {
+        for (int p : positions) {
+            if (p >= s.length() || s.charAt(p) < '0' || s.charAt(p) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Pre-decodes and decodes one line. Never throws on content; an undecodable line still yields an event. */
+    public OssecEvent decode(String line, String location, long timestamp) {
+        String full = line == null ? "" : line;
+        Header header = predecode(full);
+        String log = header.log();
+        String host = header.host();
+        String program = header.program();
         Map<String, String> fields = new HashMap<>();
         String decoder = null;
         String category = "syslog";
@@ -246,7 +376,7 @@ public final class OssecDecoders {
             }
             break;
         }
-        return new OssecEvent(timestamp, location, full, log, host, program, decoder, category, fields, new MatchedLevel(), fts);
+        return new OssecEvent(timestamp, location, full, log, host, program, decoder, category, fields, new MatchedLevel(), fts, lists);
     }
 
     private static boolean namesProgram(DecoderSpec d) {

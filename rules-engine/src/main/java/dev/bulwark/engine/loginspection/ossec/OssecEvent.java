@@ -23,18 +23,21 @@ import java.util.Map;
  *                    alert already used by a correlation of its level or above, so one burst raises
  *                    one correlation alert, not one per further line. Only {@link OssecRules#correlated} sets it.
  * @param fts         the decoder's first-time-seen fields ({@code if_fts}), or empty
+ * @param lists       the ruleset's CDB lists, which {@code <list>} conditions look fields up in
  */
 public record OssecEvent(long timestamp, String location, String fullLog, String log, String hostname, String programName,
-                         String decoder, String category, Map<String, String> fields, MatchedLevel matched, List<String> fts) {
+                         String decoder, String category, Map<String, String> fields, MatchedLevel matched, List<String> fts,
+                         OssecLists lists) {
 
     public OssecEvent(long timestamp, String location, String fullLog, String log, String hostname, String programName,
                       String decoder, String category, Map<String, String> fields) {
-        this(timestamp, location, fullLog, log, hostname, programName, decoder, category, fields, new MatchedLevel(), List.of());
+        this(timestamp, location, fullLog, log, hostname, programName, decoder, category, fields, new MatchedLevel(), List.of(), OssecLists.NONE);
     }
 
     public OssecEvent {
         matched = matched == null ? new MatchedLevel() : matched;
         fts = fts == null ? List.of() : List.copyOf(fts);
+        lists = lists == null ? OssecLists.NONE : lists;
         fields = fields instanceof CaseInsensitiveFields f ? f : new CaseInsensitiveFields(fields);
     }
 

@@ -70,6 +70,25 @@ public final class OssecRules {
         return (Cidr.contains(s, value) != negate) != negateAttribute;
     }
 
+    /**
+     * A CDB list condition ({@code <list field=... lookup=... check_value=...>NAME</list>}): looks
+     * {@code value} up in the event's list {@code name} ({@link OssecLists#lookup}). A missing value
+     * never matches, whatever the lookup, as in Wazuh.
+     *
+     * @param lookup     the {@code lookup} attribute ({@code match_key}, {@code not_address_match_key}, ...)
+     * @param checkValue the {@code check_value} OS_Match pattern, or null
+     */
+    public static boolean list(OssecEvent event, String name, String lookup, String checkValue, String value) {
+        if (value == null) {
+            return false;
+        }
+        OssecLists.Lookup l = OssecLists.Lookup.of(lookup);
+        if (l == null) {
+            throw new IllegalArgumentException("unknown list lookup '" + lookup + "'");
+        }
+        return event.lists().lookup(name, l, checkValue, value);
+    }
+
     /** True when {@code groups} (comma separated, as a matched rule keeps them) holds {@code name} (OS_Match semantics: a substring). */
     public static boolean inGroup(String name, String groups) {
         return groups != null && dev.bulwark.engine.helper.OsMatch.find(name, groups);

@@ -75,11 +75,54 @@ public record PatternRef(String text, String dialect, String offset, boolean neg
         static Pcre2 of(String text) {
             return CACHE.get(text, t -> {
                 try {
-                    return new Pcre2(Pattern.compile(t));
+                    return new Pcre2(Pattern.compile(toJava(t)));
                 } catch (java.util.regex.PatternSyntaxException e) {
                     throw new IllegalArgumentException("pcre2 pattern does not compile: " + e.getDescription() + " at index " + e.getIndex());
                 }
             });
+        }
+
+        /** Leading PCRE2 option verbs that change nothing for a Java pattern over Java strings. */
+        private static final java.util.Set<String> NEUTRAL_VERBS = java.util.Set.of("UTF", "UTF8", "UTF16", "UTF32", "NO_START_OPT",
+                "NO_AUTO_POSSESS", "NO_DOTSTAR_ANCHOR", "NO_JIT");
+
+        /**
+         * PCRE2 syntax that {@link java.util.regex} spells differently: leading option verbs
+         * ({@code (*UTF)} is dropped, subjects being Unicode already; {@code (*UCP)} becomes
+         * {@code (?U)}) and {@code \N{U+hhhh}} (a code point) becomes {@code \x{hhhh}}. Anything
+         * else is left as written, so syntax Java lacks still fails to compile and is refused.
+         */
+        static String toJava(String pcre) {
+            String t = pcre;
+            String prefix = "";
+            while (t.startsWith("(*")) {
+                int close = t.indexOf(')');
+                String verb = close < 0 ? "" : t.substring(2, close);
+                if (verb.equals("UCP")) {
+                    prefix = "(?U)";
+                } else if (!NEUTRAL_VERBS.contains(verb)) {
+                    break;
+                }
+                t = t.substring(close + 1);
+            }
+            if (!t.contains("\\N{U+")) {
+                return prefix + t;
+            }
+            StringBuilder b = new StringBuilder(prefix);
+            for (int i = 0; i < t.length(); i++) {
+                char c = t.charAt(i);
+                if (c == '\\' && i + 1 < t.length()) {
+                    if (t.startsWith("N{U+", i + 1)) {
+                        b.append("\\x{");
+                        i += 4;
+                    } else {
+                        b.append(c).append(t.charAt(++i));
+                    }
+                } else {
+                    b.append(c);
+                }
+            }
+            return b.toString();
         }
 
         /**
@@ -88,7 +131,8 @@ public record PatternRef(String text, String dialect, String offset, boolean neg
          * null when an alternative has none or the pattern uses syntax this reading does not
          * follow (quoting, comments mode). Case is ignored, which only ever lets more through.
          */
-        static List<String> requiredLiterals(String pattern) {
+        static List<String> requiredLiterals(String pcre) {
+            String pattern = toJava(pcre);
             List<String> out = new java.util.ArrayList<>();
             StringBuilder run = new StringBuilder();
             String longest = "";

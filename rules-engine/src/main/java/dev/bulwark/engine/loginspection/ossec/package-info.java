@@ -2,7 +2,8 @@
  * The run-time half of OSSEC/Wazuh compatibility: their regex dialects ({@link
  * dev.bulwark.engine.loginspection.ossec.OsRegex}, OS_Match, PCRE2), pre-decoding and the decoder
  * tree ({@link dev.bulwark.engine.loginspection.ossec.OssecDecoders}, shipped in bundles by {@link
- * dev.bulwark.engine.loginspection.ossec.OssecDecoderFile}), and the facts and helper that rules
+ * dev.bulwark.engine.loginspection.ossec.OssecDecoderFile} with the CDB lists of {@link
+ * dev.bulwark.engine.loginspection.ossec.OssecLists}), and the facts and helper that rules
  * imported from their XML use to walk the rule tree in Drools ({@link
  * dev.bulwark.engine.loginspection.ossec.OssecMatch}, {@link
  * dev.bulwark.engine.loginspection.ossec.OssecRules}) and to correlate over a stream's earlier

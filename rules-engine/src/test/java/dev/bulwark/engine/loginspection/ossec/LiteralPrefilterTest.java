@@ -32,6 +32,20 @@ class LiteralPrefilterTest {
     }
 
     @Test
+    void pcre2VerbsAndCodePointsAreReadAsPcre2ReadsThem() {
+        // Wazuh's sysmon rules look for the right-to-left override character this way
+        String rlo = "(*UTF)\\N{U+202E}";
+        assertEquals("\\x{202E}", PatternRef.Pcre2.toJava(rlo));
+        assertEquals("(?U)\\w+", PatternRef.Pcre2.toJava("(*UCP)(*UTF)\\w+"));
+        assertEquals("a\\\\N{U+41}", PatternRef.Pcre2.toJava("a\\\\N{U+41}"), "an escaped backslash before N stays text");
+        assertEquals("(*FAIL)x", PatternRef.Pcre2.toJava("(*FAIL)x"), "other verbs are left for Java to refuse");
+        assertTrue(PatternRef.find("pcre2", rlo, "C:\\Users\\a\u202Etxt.exe", 0) != null);
+        assertTrue(PatternRef.find("pcre2", rlo, "C:\\Users\\a.exe", 0) == null);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new PatternRef("(*FAIL)x", "pcre2", null, false).validated());
+    }
+
+    @Test
     void readsTheLiteralsAPcre2PatternDemands() {
         assertEquals(List.of("authentication"), PatternRef.Pcre2.requiredLiterals("(?i)authentication.+failed"));
         assertEquals(List.of("pass", "monitor"), PatternRef.Pcre2.requiredLiterals("^pass$|^monitor$"));

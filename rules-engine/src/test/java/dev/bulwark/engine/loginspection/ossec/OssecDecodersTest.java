@@ -159,4 +159,31 @@ class OssecDecodersTest {
         assertEquals(3, d.problems().size());
         assertEquals(0, d.size());
     }
+
+    private static void header(String line, String host, String program, String log) {
+        OssecDecoders.Header h = OssecDecoders.predecode(line);
+        assertEquals(new OssecDecoders.Header(host, program, log), h, line);
+    }
+
+    @Test
+    void preDecodingKnowsTheHeadersWazuhKnows() {
+        header("Dec 29 10:00:01 web1 sshd[12]: Accepted", "web1", "sshd", "Accepted");
+        header("2015 Dec 29 10:00:01 web1 sshd: Accepted", "web1", "sshd", "Accepted");
+        header("2015-04-16 21:51:02,805 zuse proftpd[26189] zuse.domain.com (1.2.3.4[1.2.3.4]): USER root (Login failed)", "zuse", "proftpd",
+                "zuse.domain.com (1.2.3.4[1.2.3.4]): USER root (Login failed)");
+        header("Feb 20 12:26:25 date=2011-02-20 time=12:26:24 devname=fw", null, null, "date=2011-02-20 time=12:26:24 devname=fw");
+        header("Mon Apr 17 18:27:14 2006 1 64.160.42.130 5 /tmp/x b _ o r user ftp 0 * c", null, null,
+                "1 64.160.42.130 5 /tmp/x b _ o r user ftp 0 * c");
+        header("01/28-09:13:16.240702  [**] [1:2003:8] MS-SQL", null, null, "[**] [1:2003:8] MS-SQL");
+        header("01/28/1979-09:13:16.240702  [**] [1:2003:8] ET SCAN", null, null, "[**] [1:2003:8] ET SCAN");
+        header("[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6", null, null,
+                "[error] mod_jk child workerEnv in error state 6");
+        header("1140701044.525   1231 192.168.1.201 TCP_DENIED/400 1536 GET ahmet - NONE/- text/html", null, null,
+                "1231 192.168.1.201 TCP_DENIED/400 1536 GET ahmet - NONE/- text/html");
+        header("[Time 2006.12.28 15:53:55 UTC] [Facility auth] [Sender sshd] [PID 483] [Message error: PAM: failure for x] [Level 3] [Host mac1]",
+                "mac1", "sshd", "error: PAM: failure for x");
+        header("[Time 2006.12.28 15:53:55 UTC] [Sender sshd] [Message never closed", null, "sshd", "never closed");
+        header("no header at all", null, null, "no header at all");
+        header("[Sun Dec", null, null, "[Sun Dec");
+    }
 }

@@ -13,7 +13,7 @@ class OssecMemoryTest {
 
     private static OssecEvent event(long t, String srcip) {
         return new OssecEvent(t, "/var/log/auth.log", "line", "line", "h", "sshd", "sshd", "syslog",
-                srcip == null ? Map.of() : Map.of("srcip", srcip, "dstuser", "root"), new MatchedLevel(), List.of("name", "srcip"));
+                srcip == null ? Map.of() : Map.of("srcip", srcip, "dstuser", "root"), new MatchedLevel(), List.of("name", "srcip"), OssecLists.NONE);
     }
 
     /** The event alerted on rule 100, which rule 200 correlates on by source address. */

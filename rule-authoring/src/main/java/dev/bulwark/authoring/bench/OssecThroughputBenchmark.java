@@ -33,6 +33,9 @@ public final class OssecThroughputBenchmark implements Callable<Integer> {
     List<Path> trees = new ArrayList<>();
     @Option(names = "--warmup", paramLabel = "LINES", defaultValue = "200000", description = "lines run before measuring, taken from all files in turn (default: ${DEFAULT-VALUE})")
     int warmup;
+    @Option(names = "--every", paramLabel = "LINES", defaultValue = "0",
+            description = "also print the rate of each run of this many lines, to see whether a long session slows down (0: off)")
+    int every;
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "log files, one event per line")
     List<Path> files = new ArrayList<>();
 
@@ -72,7 +75,19 @@ public final class OssecThroughputBenchmark implements Callable<Integer> {
             try (OssecTester tester = new OssecTester(kb, rs.decoders(), f.toString())) {
                 long cpu0 = threads.getCurrentThreadCpuTime();
                 long w0 = System.nanoTime();
+                long chunkCpu = cpu0;
+                long chunkWall = w0;
+                int done = 0;
                 for (String line : lines) {
+                    if (every > 0 && done > 0 && done % every == 0) {
+                        long c = threads.getCurrentThreadCpuTime();
+                        long w = System.nanoTime();
+                        System.out.printf("    lines %,d-%,d: %,.0f events/s, %,.0f per CPU-second%n", done - every + 1, done,
+                                every / ((w - chunkWall) / 1e9), every / ((c - chunkCpu) / 1e9));
+                        chunkCpu = c;
+                        chunkWall = w;
+                    }
+                    done++;
                     OssecTester.Outcome o = tester.test(line);
                     if (o.event().decoder() != null) {
                         decoded++;

@@ -63,7 +63,8 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
      */
     public record Condition(String element, Kind kind, String subject, String dialect, String pattern, boolean negate, String checkValue) {
 
-        public enum Kind { PATTERN, ADDRESS, EQUALS, MIN_LENGTH, COMPILED, LIST }
+        /** {@link #TIME} and {@link #WEEKDAY} read the event's time; their pattern is the spec {@link OssecRules#timeRange} or {@link OssecRules#weekdays} wrote. */
+        public enum Kind { PATTERN, ADDRESS, EQUALS, MIN_LENGTH, COMPILED, LIST, TIME, WEEKDAY }
 
         public Condition(String element, Kind kind, String subject, String dialect, String pattern, boolean negate) {
             this(element, kind, subject, dialect, pattern, negate, null);
@@ -85,6 +86,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case "location" -> "event.location";
                 case "decoder" -> "decoder";
                 case "category" -> "category";
+                case "timestamp" -> "event.timestamp";
                 default -> "event.fields[" + OssecImporter.str(subject.substring("field:".length())) + "]";
             };
             return switch (kind) {
@@ -95,6 +97,8 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case COMPILED -> "OssecRules.compiled(" + OssecImporter.str(pattern) + ", event)";
                 case LIST -> "OssecRules.list(event, " + OssecImporter.str(pattern) + ", " + OssecImporter.str(dialect) + ", "
                         + (checkValue == null ? "null" : OssecImporter.str(checkValue)) + ", " + value + ")";
+                case TIME -> "OssecRules.onTime(" + OssecImporter.str(pattern) + ", " + value + ")";
+                case WEEKDAY -> "OssecRules.onDay(" + OssecImporter.str(pattern) + ", " + value + ")";
             };
         }
 
@@ -109,6 +113,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case "location" -> e.location();
                 case "decoder" -> e.decoder();
                 case "category" -> e.category();
+                case "timestamp" -> java.time.Instant.ofEpochMilli(e.timestamp()).atZone(java.time.ZoneId.systemDefault()).toString();
                 default -> e.field(subject.substring("field:".length()));
             };
         }
@@ -123,6 +128,8 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case MIN_LENGTH -> v != null && v.length() >= Integer.parseInt(pattern);
                 case COMPILED -> OssecRules.compiled(pattern, e);
                 case LIST -> OssecRules.list(e, pattern, dialect, checkValue, v);
+                case TIME -> OssecRules.onTime(pattern, e.timestamp());
+                case WEEKDAY -> OssecRules.onDay(pattern, e.timestamp());
             };
         }
 

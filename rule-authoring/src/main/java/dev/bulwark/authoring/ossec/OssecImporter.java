@@ -51,7 +51,7 @@ public final class OssecImporter {
     }
 
     /** Conditions that need correlation state the importer does not generate yet. */
-    private static final Set<String> NOT_YET = Set.of("time", "weekday", "check_diff",
+    private static final Set<String> NOT_YET = Set.of("check_diff",
             "global_frequency", "if_matched_regex", "same_srcgeoip", "same_dstgeoip", "different_srcgeoip", "different_dstgeoip");
     /**
      * {@code same_X}/{@code different_X}: the field each compares, as {@link OssecRules#frequent}
@@ -429,6 +429,15 @@ public final class OssecImporter {
                 case "program_name" -> conditions.add(pattern(c, text, "osmatch", "programName"));
                 case "location" -> conditions.add(pattern(c, text, "osmatch", "location"));
                 case "list" -> conditions.add(list(c, text, ruleset));
+                case "time", "weekday" -> {
+                    try {
+                        boolean time = name.equals("time");
+                        conditions.add(new ImportedRule.Condition(name, time ? ImportedRule.Condition.Kind.TIME : ImportedRule.Condition.Kind.WEEKDAY,
+                                "timestamp", null, time ? OssecRules.timeRange(text) : OssecRules.weekdays(text), false));
+                    } catch (IllegalArgumentException e) {
+                        throw new Unsupported("<" + name + "> " + e.getMessage());
+                    }
+                }
                 case "field" -> {
                     String field = c.attribute("name").orElse("");
                     if (field.isBlank()) {

@@ -34,7 +34,16 @@ public final class OssecTester implements AutoCloseable {
     private final dev.bulwark.engine.loginspection.decoder.LogLineDecoder builtin;
     private StreamSession session;
     private OssecMemory memory = new OssecMemory();
-    private long clock = 1_000_000_000_000L;
+    /**
+     * Where the tester's clock starts: a Wednesday at noon on this host (2001-09-12 12:00 local). Each
+     * line is one millisecond after the one before, so correlation windows hold every line of a
+     * case, and rules with {@code <time>}/{@code <weekday>} see business hours, the same on every
+     * run; the agent judges a line by its own time instead.
+     */
+    public static final long CLOCK_START = java.time.LocalDateTime.of(2001, 9, 12, 12, 0)
+            .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+
+    private long clock = CLOCK_START;
 
     public OssecTester(LoadedKnowledgeBase kb, OssecDecoders decoders, String location) {
         this(kb, decoders, location, false);

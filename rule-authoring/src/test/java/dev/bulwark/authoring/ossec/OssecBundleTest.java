@@ -75,11 +75,20 @@ class OssecBundleTest {
             """;
 
     private static Path tree(Path dir) throws Exception {
+        return tree(dir, RULES, Map.of());
+    }
+
+    /** A Wazuh-layout tree with the gate decoders, these rules, and these lists under {@code lists/}. */
+    private static Path tree(Path dir, String rules, Map<String, String> lists) throws Exception {
         Path t = dir.resolve("ruleset");
         Files.createDirectories(t.resolve("decoders"));
         Files.createDirectories(t.resolve("rules"));
+        Files.createDirectories(t.resolve("lists"));
         Files.writeString(t.resolve("decoders/gate_decoders.xml"), DECODERS);
-        Files.writeString(t.resolve("rules/gate_rules.xml"), RULES);
+        Files.writeString(t.resolve("rules/gate_rules.xml"), rules);
+        for (Map.Entry<String, String> l : lists.entrySet()) {
+            Files.writeString(t.resolve("lists").resolve(l.getKey()), l.getValue());
+        }
         return t;
     }
 
@@ -232,14 +241,7 @@ class OssecBundleTest {
 
     @Test
     void cdbListsTravelInTheBundleAndRulesLookFieldsUpInThem(@TempDir Path dir) throws Exception {
-        Path t = dir.resolve("ruleset");
-        Files.createDirectories(t.resolve("decoders"));
-        Files.createDirectories(t.resolve("rules"));
-        Files.createDirectories(t.resolve("lists"));
-        Files.writeString(t.resolve("decoders/gate_decoders.xml"), DECODERS);
-        Files.writeString(t.resolve("rules/gate_rules.xml"), LIST_RULES);
-        Files.writeString(t.resolve("lists/bad-ip"), "203.0.113.:\n198.51.100.7:\n");
-        Files.writeString(t.resolve("lists/accounts"), "svc-backup:service\nalice:staff\n");
+        Path t = tree(dir, LIST_RULES, Map.of("bad-ip", "203.0.113.:\n198.51.100.7:\n", "accounts", "svc-backup:service\nalice:staff\n"));
 
         CompiledOssecRuleset rs = CompiledOssecRuleset.read(List.of(t));
         List<String> leftOut = rs.problems().stream().filter(p -> p.contains("left out")).toList();
@@ -265,5 +267,54 @@ class OssecBundleTest {
         assertEquals(List.of("OSSEC-210", "OSSEC-210", "OSSEC-211"), found.stream().map(Finding::ruleId).toList(),
                 "a listed /24 prefix and a listed host match, a longer address sharing the host's text does not; a value test picks the service account");
         assertEquals("203.0.113.50", found.get(0).evidence().get("srcip"));
+    }
+
+    @Test
+    void timeAndWeekdayRulesJudgeALineByItsOwnTime(@TempDir Path dir) throws Exception {
+        Path t = tree(dir, """
+                <group name="gate,">
+                  <rule id="200" level="0">
+                    <decoded_as>gate</decoded_as>
+                    <description>gate messages</description>
+                  </rule>
+                  <rule id="220" level="9">
+                    <if_sid>200</if_sid>
+                    <time>6 pm - 8:30 am</time>
+                    <description>gate login during non-business hours</description>
+                  </rule>
+                  <rule id="221" level="7">
+                    <if_sid>200</if_sid>
+                    <weekday>wednesday</weekday>
+                    <description>gate login on a Wednesday</description>
+                  </rule>
+                  <rule id="222" level="7">
+                    <if_sid>200</if_sid>
+                    <weekday>someday</weekday>
+                    <description>not a day</description>
+                  </rule>
+                </group>
+                """, Map.of());
+        CompiledOssecRuleset rs = CompiledOssecRuleset.read(List.of(t));
+        List<String> leftOut = rs.problems().stream().filter(p -> p.contains("left out")).toList();
+        assertEquals(1, leftOut.size(), leftOut.toString());
+        assertTrue(leftOut.get(0).contains("rule 222") && leftOut.get(0).contains("'someday'"), leftOut.get(0));
+
+        // the tester's clock is a Wednesday noon: inside business hours
+        LoadedKnowledgeBase kb = KnowledgeBaseLoader.load(rs.compile(), null);
+        try (OssecTester tester = new OssecTester(kb, rs.decoders(), "test")) {
+            assertEquals("221", tester.test("Nov 26 22:00:00 web1 gated[7]: auth ok for alice from 192.0.2.1").ruleId());
+        }
+
+        // the agent judges each line by its own time (Nov 26, 2026 is a Thursday)
+        Map<String, byte[]> data = Map.of(OssecDecoderFile.ENTRY, OssecDecoderFile.write(rs.decoders()));
+        KeyPair keys = SigningKeys.generate();
+        byte[] bytes = BundleWriter.write(7, Instant.now(), RuntimeVersions.drools(), rs.compile(), List.of(), data, keys);
+        LoadedKnowledgeBase agentKb = KnowledgeBaseLoader.load(new BundleReader(keys.getPublic()).verify(bytes, 0));
+        List<Finding> found = scan(agentKb, """
+                Nov 26 10:00:00 web1 gated[7]: auth ok for alice from 192.0.2.1
+                Nov 26 22:00:00 web1 gated[7]: auth ok for alice from 192.0.2.1
+                Nov 26 07:59:00 web1 gated[7]: auth ok for alice from 192.0.2.1
+                """);
+        assertEquals(List.of("OSSEC-220", "OSSEC-220"), found.stream().map(Finding::ruleId).toList());
     }
 }

@@ -89,6 +89,122 @@ public final class OssecRules {
         return event.lists().lookup(name, l, checkValue, value);
     }
 
+    /**
+     * {@code <time>}: whether the event's time of day, in this host's time zone, is in the range
+     * {@code spec} gives as {@link #timeRange} writes it. Wazuh tests the time it receives the
+     * event; a line carries its own time here, so a log read later is judged by when it happened.
+     */
+    public static boolean onTime(String spec, long epochMillis) {
+        java.time.LocalTime t = java.time.Instant.ofEpochMilli(epochMillis).atZone(java.time.ZoneId.systemDefault()).toLocalTime();
+        String now = String.format(java.util.Locale.ROOT, "%02d:%02d", t.getHour(), t.getMinute());
+        boolean inside = now.compareTo(spec.substring(1, 6)) >= 0 && now.compareTo(spec.substring(6, 11)) <= 0;
+        return inside == (spec.charAt(0) != '!');
+    }
+
+    /**
+     * {@code <weekday>}: whether the event's day, in this host's time zone, is one of the days
+     * {@code spec} gives as {@link #weekdays} writes it.
+     */
+    public static boolean onDay(String spec, long epochMillis) {
+        int day = java.time.Instant.ofEpochMilli(epochMillis).atZone(java.time.ZoneId.systemDefault()).getDayOfWeek().getValue() % 7;
+        return (spec.charAt(day) == '1') == (spec.charAt(7) != '!');
+    }
+
+    /**
+     * A {@code <time>} range as OSSEC reads it ({@code hh:mm - hh:mm}, {@code hh - hh},
+     * {@code h[:mm] am - h[:mm] pm}, optionally after {@code !}), as the spec {@link #onTime}
+     * tests: {@code .} (inside) or {@code !} (outside), then the two times as {@code hh:mm}, both
+     * ends included. A range that runs past midnight ({@code 6 pm - 8:30 am}) becomes "outside
+     * 08:30-18:00", as OSSEC turns it (which drops a leading {@code !}, as OSSEC does too).
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static String timeRange(String text) {
+        String t = text.strip();
+        boolean negate = t.startsWith("!");
+        if (negate) {
+            t = t.substring(1).strip();
+        }
+        int dash = t.indexOf('-');
+        if (dash < 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a time range; write hh:mm - hh:mm, or h am - h pm");
+        }
+        String first = hour(t.substring(0, dash).strip(), text);
+        String second = hour(t.substring(dash + 1).strip(), text);
+        if (first.compareTo(second) > 0) {
+            return "!" + second + first;
+        }
+        return (negate ? "!" : ".") + first + second;
+    }
+
+    private static final java.util.regex.Pattern HOUR = java.util.regex.Pattern.compile("([0-9]{1,2})(?::([0-9]{2}))?\\s*([aApP][mM])?");
+
+    private static String hour(String h, String text) {
+        java.util.regex.Matcher m = HOUR.matcher(h);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + h + "' in '" + text + "' is not a time; write hh:mm (24 h) or h[:mm] am/pm");
+        }
+        int hour = Integer.parseInt(m.group(1));
+        int minute = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        if (m.group(3) != null) {
+            // as OSSEC: 12 am is 00, 12 pm is 12, pm adds 12 to any other hour
+            hour = (hour == 12 ? 0 : hour) + (Character.toLowerCase(m.group(3).charAt(0)) == 'p' ? 12 : 0);
+        }
+        if (hour > 23 || minute > 59) {
+            throw new IllegalArgumentException("'" + h + "' in '" + text + "' is not a time of day");
+        }
+        return String.format(java.util.Locale.ROOT, "%02d:%02d", hour, minute);
+    }
+
+    /** Day names as OSSEC reads them, and the days (0 = Sunday) each stands for. */
+    private static final java.util.Map<String, int[]> DAYS = java.util.Map.ofEntries(
+            java.util.Map.entry("sunday", new int[] {0}), java.util.Map.entry("sun", new int[] {0}),
+            java.util.Map.entry("monday", new int[] {1}), java.util.Map.entry("mon", new int[] {1}),
+            java.util.Map.entry("tuesday", new int[] {2}), java.util.Map.entry("tue", new int[] {2}),
+            java.util.Map.entry("wednesday", new int[] {3}), java.util.Map.entry("wed", new int[] {3}),
+            java.util.Map.entry("thursday", new int[] {4}), java.util.Map.entry("thu", new int[] {4}),
+            java.util.Map.entry("friday", new int[] {5}), java.util.Map.entry("fri", new int[] {5}),
+            java.util.Map.entry("saturday", new int[] {6}), java.util.Map.entry("sat", new int[] {6}),
+            java.util.Map.entry("weekdays", new int[] {1, 2, 3, 4, 5}), java.util.Map.entry("weekends", new int[] {0, 6}));
+
+    /**
+     * A {@code <weekday>} list as OSSEC reads it (day names or their three-letter forms,
+     * {@code weekdays}, {@code weekends}, separated by commas or spaces), as the spec
+     * {@link #onDay} tests: seven flags from Sunday, then {@code .} (on those days) or {@code !}
+     * (on the others).
+     *
+     * @throws IllegalArgumentException naming the word that is not a day
+     */
+    public static String weekdays(String text) {
+        String t = text.strip();
+        boolean negate = t.startsWith("!");
+        if (negate) {
+            t = t.substring(1);
+        }
+        char[] flags = "0000000.".toCharArray();
+        if (negate) {
+            flags[7] = '!';
+        }
+        boolean any = false;
+        for (String word : t.toLowerCase(java.util.Locale.ROOT).split("[\\s,]+")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            int[] days = DAYS.get(word);
+            if (days == null) {
+                throw new IllegalArgumentException("'" + word + "' in '" + text + "' is not a day; write monday..sunday, mon..sun, weekdays or weekends");
+            }
+            for (int d : days) {
+                flags[d] = '1';
+                any = true;
+            }
+        }
+        if (!any) {
+            throw new IllegalArgumentException("'" + text + "' names no day");
+        }
+        return new String(flags);
+    }
+
     /** True when {@code groups} (comma separated, as a matched rule keeps them) holds {@code name} (OS_Match semantics: a substring). */
     public static boolean inGroup(String name, String groups) {
         return groups != null && dev.bulwark.engine.helper.OsMatch.find(name, groups);

@@ -668,8 +668,11 @@ public final class OssecImporter {
 
     private static ImportedRule.Condition pattern(XmlElement c, String text, String defaultDialect, String subject) throws Unsupported {
         String dialect = c.attribute("type").orElse(defaultDialect).toLowerCase(Locale.ROOT);
-        if (c.name().equals("pcre2")) {
+        if (c.name().equals("pcre2") || c.name().endsWith("_pcre2")) {
+            // OSSEC 3.x's PCRE2 elements: analysisd compiles them with PCRE2_CASELESS, as the
+            // OS_Match patterns they replaced ignored case (Wazuh's type="pcre2" does not)
             dialect = "pcre2";
+            text = "(?i)" + text;
         }
         boolean negate = "yes".equalsIgnoreCase(c.attribute("negate").orElse("no"));
         try {

@@ -249,9 +249,9 @@ public final class OssecRuleset {
                 case "prematch" -> prematch = PatternSpec.of(c, "osregex").after(prematch);
                 case "regex" -> regexes.add(PatternSpec.of(c, "osregex"));
                 // OSSEC 3.x writes the PCRE2 variants as their own elements
-                case "program_name_pcre2" -> program = PatternSpec.of(c, "pcre2").asDialect("pcre2");
-                case "prematch_pcre2" -> prematch = PatternSpec.of(c, "pcre2").asDialect("pcre2").after(prematch);
-                case "pcre2" -> regexes.add(PatternSpec.of(c, "pcre2").asDialect("pcre2"));
+                case "program_name_pcre2" -> program = PatternSpec.of(c, "pcre2").asDialect("ossec-pcre2");
+                case "prematch_pcre2" -> prematch = PatternSpec.of(c, "pcre2").asDialect("ossec-pcre2").after(prematch);
+                case "pcre2" -> regexes.add(PatternSpec.of(c, "pcre2").asDialect("ossec-pcre2"));
                 case "order" -> orders.add(List.of(c.text().strip().split("\\s*,\\s*")));
                 case "plugin_decoder" -> {
                     plugin = c.text().strip();
@@ -275,7 +275,7 @@ public final class OssecRuleset {
     /**
      * Several {@code <regex>} elements with one {@code <order>} are one regex split across lines:
      * OSSEC and Wazuh append each element's text to the last (snort2 splits an alternation over
-     * three). The type is the last one given ({@code <pcre2>} elements are PCRE2), the offset the last
+     * three). The type is the last one given ({@code <pcre2>} elements are OSSEC's PCRE2), the offset the last
      * one given.
      */
     private static PatternSpec joined(XmlElement d) {
@@ -289,7 +289,7 @@ public final class OssecRuleset {
             }
             text.append(c.text());
             if (pcre2Element) {
-                dialect = "pcre2";
+                dialect = "ossec-pcre2";
             } else if (c.attribute("type").isPresent()) {
                 dialect = c.attribute("type").get().toLowerCase(java.util.Locale.ROOT);
             }

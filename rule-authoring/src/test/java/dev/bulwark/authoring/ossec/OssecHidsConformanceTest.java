@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Timeout;
 /** OSSEC's own logtest cases against the imported OSSEC ruleset (read in place from ../shared/corpora). */
 class OssecHidsConformanceTest {
 
-    // Same targets as for Wazuh; floors at today's figures (a ratchet).
-    static final double OVERALL_FLOOR = 0.87;
-    static final double LINUX_FLOOR = 0.87;
+    // Same targets as for Wazuh, both met (97.3 % and 100 % on the dev split); the floors are a ratchet.
+    static final double OVERALL_FLOOR = 0.97;
+    static final double LINUX_FLOOR = 0.98;
 
     @Test
     @Timeout(600)

@@ -63,7 +63,7 @@ public final class LiteralPrefilter {
         Map<String, int[]> registry = switch (dialect) {
             case "osmatch" -> osmatch;
             case "osregex" -> osregex;
-            case "pcre2" -> pcre2;
+            case "pcre2", "ossec-pcre2" -> pcre2;
             default -> null;
         };
         if (registry == null || subject == null || pattern == null) {

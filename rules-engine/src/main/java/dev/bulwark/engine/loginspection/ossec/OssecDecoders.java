@@ -46,8 +46,12 @@ public final class OssecDecoders {
                     + "(\\S+) (.*)$", Pattern.DOTALL);
     /** Solaris writes a message id before the text: {@code [ID 800047 auth.notice] }. */
     private static final Pattern SOLARIS_ID = Pattern.compile("^\\[ID [0-9]+ [a-z0-9]+\\.[a-z]+\\] ");
-    /** The token after the date when it is already a program ({@code Info:}, {@code sshd[12]:}): the line names no host. */
-    private static final Pattern PROGRAM_WITHOUT_HOST = Pattern.compile("^([^\\s\\[\\]:%][^\\s\\[\\]:]*)(?:\\[[0-9]+\\])?:$");
+    /**
+     * The token after the date when it is already a program ({@code Info:}): the line names no host.
+     * {@code sshd[12]:} there is no host name either, but not a program: OSSEC and Wazuh then take
+     * neither, and the message keeps the token.
+     */
+    private static final Pattern PROGRAM_WITHOUT_HOST = Pattern.compile("^([^\\s\\[\\]:%][^\\s\\[\\]:]*):$");
     /** A program name, as pre-decoding takes it ({@code p:}, {@code p[pid]:}, or {@code p[pid] } without the colon some systems omit); not one that starts with %, which is a device message id (Cisco, Huawei). */
     private static final Pattern PROGRAM = Pattern.compile("^([^\\s\\[\\]:%][^\\s\\[\\]:]*)(?:\\[[0-9]+\\]:(?: |$)?|\\[[0-9]+\\] |:(?: |$)?)(.*)$", Pattern.DOTALL);
 

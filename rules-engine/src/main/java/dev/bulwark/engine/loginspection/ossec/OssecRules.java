@@ -362,7 +362,8 @@ public final class OssecRules {
 
     /**
      * {@code <compiled_rule>}: one of the checks OSSEC and Wazuh build in ({@link #COMPILED_RULES}).
-     * {@code is_simple_http_request}: a URL without a query (or {@code /}); {@code is_valid_crawler}:
+     * {@code is_simple_http_request}: a GET (or a request whose method was not decoded) for a URL
+     * without a query (or {@code /}), as OSSEC now reads it; {@code is_valid_crawler}:
      * the message starts with a known crawler's address; {@code check_id_size}: an id of 10
      * characters or more; {@code comp_srcuser_dstuser}: the two users are equal, or one is missing;
      * {@code comp_mswin_targetuser_calleruser_diff}: Windows' target account and caller user names
@@ -371,8 +372,12 @@ public final class OssecRules {
     public static boolean compiled(String name, OssecEvent e) {
         return switch (name) {
             case "is_simple_http_request" -> {
+                // OSSEC's current reading: only a GET is simple, so rule 31108 ("ignored URLs") no
+                // longer hides POST floods and login attempts (wp-login.php) from the rules below it;
+                // Wazuh's older copy also counts a POST without a query as simple
                 String url = e.field("url");
-                yield url != null && (url.equals("/") || url.indexOf('?') < 0);
+                String action = e.field("action");
+                yield url != null && (action == null || action.equalsIgnoreCase("GET")) && (url.equals("/") || url.indexOf('?') < 0);
             }
             case "is_valid_crawler" -> e.log() != null && CRAWLERS.stream().anyMatch(e.log()::startsWith);
             case "check_id_size" -> e.field("id") != null && e.field("id").length() >= 10;

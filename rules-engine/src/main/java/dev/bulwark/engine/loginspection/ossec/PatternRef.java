@@ -11,12 +11,17 @@ import java.util.regex.Pattern;
  * {@code osregex} ({@link OsRegex}), {@code osmatch} ({@link OsMatch}) and {@code pcre2} (run by
  * {@link java.util.regex} with a step budget), with the decoder offset it starts from and whether
  * it is negated. Compiling checks the pattern, so a ruleset with a broken one is refused at import.
+ *
+ * <p>{@code ossec-pcre2} is PCRE2 as OSSEC 3.x's decoders run it ({@code <pcre2>},
+ * {@code <prematch_pcre2>}): the same matching, but a match hands over only the groups that took
+ * part in it, in order, so each alternative of {@code (a)(b)|(c)(d)} fills the same two fields.
+ * Wazuh's {@code type="pcre2"} keeps every group in its place.
  */
 public record PatternRef(String text, String dialect, String offset, boolean negate) {
 
     public PatternRef {
         dialect = dialect == null ? "osregex" : dialect.toLowerCase(Locale.ROOT);
-        if (!List.of("osregex", "osmatch", "pcre2").contains(dialect)) {
+        if (!List.of("osregex", "osmatch", "pcre2", "ossec-pcre2").contains(dialect)) {
             throw new IllegalArgumentException("unknown pattern type '" + dialect + "'; use osregex, osmatch or pcre2");
         }
         text = text == null ? "" : text;
@@ -26,7 +31,7 @@ public record PatternRef(String text, String dialect, String offset, boolean neg
     public PatternRef validated() {
         switch (dialect) {
             case "osregex" -> OsRegex.of(text);
-            case "pcre2" -> Pcre2.of(text);
+            case "pcre2", "ossec-pcre2" -> Pcre2.of(text);
             default -> OsMatch.find(text, "");
         }
         return this;
@@ -48,6 +53,11 @@ public record PatternRef(String text, String dialect, String offset, boolean neg
         return switch (dialect) {
             case "osregex" -> OsRegex.of(text).find(subject, from);
             case "pcre2" -> Pcre2.of(text).find(subject, from);
+            case "ossec-pcre2" -> {
+                OsRegex.Match m = Pcre2.of(text).find(subject, from);
+                yield m == null || !m.captures().contains(null) ? m
+                        : new OsRegex.Match(m.end(), m.captures().stream().filter(java.util.Objects::nonNull).toList());
+            }
             default -> {
                 String s = from == 0 ? subject : subject.substring(Math.min(from, subject.length()));
                 yield OsMatch.find(text, s) ? new OsRegex.Match(subject.length(), List.of()) : null;

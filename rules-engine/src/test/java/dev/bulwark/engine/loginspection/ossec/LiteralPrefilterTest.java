@@ -46,6 +46,16 @@ class LiteralPrefilterTest {
     }
 
     @Test
+    void ossecPcre2HandsOverOnlyTheGroupsThatTookPart() {
+        String su = "^BAD SU (\\S+) to (\\S+) on|^failed: \\S+ changing from (\\S+) to (\\S+)";
+        String line = "failed: ttyq4 changing from ldap to root";
+        assertEquals(java.util.Arrays.asList(null, null, "ldap", "root"), PatternRef.find("pcre2", su, line, 0).captures(),
+                "Wazuh keeps each group in its place");
+        assertEquals(List.of("ldap", "root"), PatternRef.find("ossec-pcre2", su, line, 0).captures(), "OSSEC skips the ones not set");
+        assertTrue(new LiteralPrefilter().mayMatch("ossec-pcre2", su, line));
+    }
+
+    @Test
     void readsTheLiteralsAPcre2PatternDemands() {
         assertEquals(List.of("authentication"), PatternRef.Pcre2.requiredLiterals("(?i)authentication.+failed"));
         assertEquals(List.of("pass", "monitor"), PatternRef.Pcre2.requiredLiterals("^pass$|^monitor$"));

@@ -183,6 +183,8 @@ class OssecDecodersTest {
         header("[Time 2006.12.28 15:53:55 UTC] [Facility auth] [Sender sshd] [PID 483] [Message error: PAM: failure for x] [Level 3] [Host mac1]",
                 "mac1", "sshd", "error: PAM: failure for x");
         header("[Time 2006.12.28 15:53:55 UTC] [Sender sshd] [Message never closed", null, "sshd", "never closed");
+        header("Mar 13 15:25:07 Info: auth ok", null, "Info", "auth ok");
+        header("Jul 17 14:49:57 dnsmasq[15210]: 21745 10.10.10.33/59490 reply", null, null, "dnsmasq[15210]: 21745 10.10.10.33/59490 reply");
         header("no header at all", null, null, "no header at all");
         header("[Sun Dec", null, null, "[Sun Dec");
     }

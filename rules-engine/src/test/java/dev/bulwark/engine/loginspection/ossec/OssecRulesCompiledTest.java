@@ -19,6 +19,9 @@ class OssecRulesCompiledTest {
         assertTrue(OssecRules.compiled("is_simple_http_request", event("l", Map.of("url", "/wp-login.php"))));
         assertFalse(OssecRules.compiled("is_simple_http_request", event("l", Map.of("url", "/index.php?id=1"))));
         assertFalse(OssecRules.compiled("is_simple_http_request", event("l", Map.of())), "no URL, no match");
+        assertTrue(OssecRules.compiled("is_simple_http_request", event("l", Map.of("url", "/a", "action", "get"))));
+        assertFalse(OssecRules.compiled("is_simple_http_request", event("l", Map.of("url", "/wp-login.php", "action", "POST"))),
+                "a POST is never simple: 31108 must not hide login attempts and POST floods from the rules below it");
     }
 
     @Test

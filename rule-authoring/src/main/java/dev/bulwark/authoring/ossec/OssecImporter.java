@@ -108,9 +108,16 @@ public final class OssecImporter {
                 try {
                     ImportedRule rule = translate(r, index, byId, templates, noTemplates, ruleset.variables(r.file()), ruleset, unsupported);
                     if (existing != null) {
-                        // Wazuh replaces the rule's content in place: its place in the tree and among its siblings stay.
+                        // Wazuh replaces the rule's content in place: its place in the tree and among its
+                        // siblings stay, and so does what it correlates on (if_matched_sid/_group: "every
+                        // option apart from if_matched_sid should be overwritten", its testing ruleset says)
+                        ImportedRule.Correlation correlation = rule.correlation();
+                        if (correlation != null && existing.correlation() != null) {
+                            correlation = new ImportedRule.Correlation(existing.correlation().sid(), existing.correlation().group(),
+                                    correlation.frequency(), correlation.timeframe(), correlation.same(), correlation.different());
+                        }
                         rule = new ImportedRule(rule.id(), existing.index(), rule.level(), existing.rank(), existing.template(), rule.noalert(),
-                                existing.parents(), existing.ifGroup(), existing.ifLevel(), rule.conditions(), rule.correlation(),
+                                existing.parents(), existing.ifGroup(), existing.ifLevel(), rule.conditions(), correlation,
                                 rule.ignore(), "", "", rule.groups(), rule.description(), rule.where(), rule.firstTime());
                     } else {
                         index++;

@@ -193,6 +193,35 @@ class OssecImporterTest {
     }
 
     @Test
+    void overwriteKeepsWhatARuleCorrelatesOn(@TempDir Path other) throws Exception {
+        Files.createDirectories(other.resolve("decoders"));
+        Files.createDirectories(other.resolve("rules"));
+        Files.writeString(other.resolve("decoders/demo_decoders.xml"), DECODERS);
+        Files.writeString(other.resolve("rules/ow_rules.xml"), """
+                <group name="demo,">
+                  <rule id="100" level="0"><decoded_as>demo</decoded_as><description>demo</description></rule>
+                  <rule id="110" level="7"><if_sid>100</if_sid><match>probe</match><group>probes</group><description>probe</description></rule>
+                  <rule id="111" level="10" frequency="3" timeframe="120">
+                    <if_matched_group>probes</if_matched_group><description>probes</description>
+                  </rule>
+                  <rule id="111" level="12" frequency="3" timeframe="120" overwrite="yes">
+                    <if_matched_group>nothing_ever</if_matched_group><description>probes, overwritten</description>
+                  </rule>
+                </group>
+                """);
+        CompiledOssecRuleset ow = CompiledOssecRuleset.read(List.of(other));
+        ImportedRule.Correlation c = ow.imported().rules().stream().filter(r -> r.id().equals("111")).findFirst().orElseThrow().correlation();
+        assertEquals("probes", c.group(), "the if_matched_group of the rule overwritten stays");
+        try (OssecTester t = new OssecTester(KnowledgeBaseLoader.load(ow.compile(), null), ow.decoders(), "stdin")) {
+            t.test("Nov 26 10:00:00 host demo[1]: probe");
+            t.test("Nov 26 10:00:00 host demo[1]: probe");
+            OssecTester.Outcome third = t.test("Nov 26 10:00:00 host demo[1]: probe");
+            assertEquals("111", third.ruleId());
+            assertEquals(12, third.level(), "everything else is the overwrite's");
+        }
+    }
+
+    @Test
     void generatedDrlPassedTheStandardPolicyAndUsesOnlyHelpers() {
         String drl = String.join("\n", rs.sources().stream().map(s -> s.text()).toList());
         assertTrue(drl.contains("OssecRules.test(\"osmatch\", \"failed|denied\", false, event.log)"), "variables are substituted");

@@ -27,7 +27,14 @@ public final class OssecDecoders {
 
     /** The fields with a slot of their own in OSSEC; {@code user} is the destination user. */
     private static final Map<String, String> STATIC_ALIASES = Map.of("user", "dstuser");
-    private static final Set<String> PLUGINS = Set.of("JSON_Decoder");
+    private static final Set<String> PLUGINS = Set.of("JSON_Decoder", "SonicWall_Decoder");
+    /** SonicWall_Decoder's three OS_Regex patterns, as OSSEC and Wazuh compile them. */
+    private static final String SONICWALL_PRIORITY = "pri=(\\d) c=(\\d+) m=(\\d+) ";
+    private static final String SONICWALL_ADDRESSES = "src=(\\d+.\\d+.\\d+.\\d+):(\\d+):\\S+ dst=(\\d+.\\d+.\\d+.\\d+):(\\d+):";
+    private static final String SONICWALL_PROXY = "result=(\\d+) dstname=(\\S+) arg=(\\S+)$";
+    /** SonicWall message ids that say what happened to a connection. */
+    private static final Map<String, String> SONICWALL_ACTIONS = Map.of("98", "pass", "597", "pass", "598", "pass", "38", "drop",
+            "36", "drop", "173", "drop", "174", "drop", "37", "drop", "537", "close");
     private static final int MAX_JSON_DEPTH = 32;
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).maxStringLength(1 << 20).build()).build());
@@ -263,14 +270,16 @@ public final class OssecDecoders {
     /** A host name as OSSEC's pre-decoding accepts it (its {@code hostname_map}: letters, digits, {@code ( ) . _ -}); any other token after the date is no host. */
     private static boolean isHostName(String token) {
         for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '(' || c == ')' || c == '.' || c == '_' || c == '-';
-            if (!ok) {
+            if (!isHostChar(token.charAt(i))) {
                 return false;
             }
         }
         return !token.isEmpty();
+    }
+
+    private static boolean isHostChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '(' || c == ')' || c == '.' || c == '_' || c == '-';
     }
 
     /** True when {@code s} has the character {@code c} at each of {@code positions}. */
@@ -325,6 +334,12 @@ public final class OssecDecoders {
             fts = r.fts();
             int[] regexEnd = {prematchEnd};
             extract(r, log, 0, prematchEnd, regexEnd, fields);
+            if ("SonicWall_Decoder".equals(r.plugin())) {
+                String type = sonicWall(log, fields);
+                if (type != null) {
+                    category = type;
+                }
+            }
             // Children come in sibling groups (consecutive children of one name): the first group
             // whose first member matches is the event's; every member of it then adds its fields.
             List<Node> children = root.children();
@@ -437,6 +452,59 @@ public final class OssecDecoders {
             json(log.substring(Math.min(from, log.length())), d.jsonNulls(), into);
         }
         return any;
+    }
+
+    /**
+     * The {@code SonicWall_Decoder} plugin, as OSSEC and Wazuh run it: {@code pri=} is the status and
+     * {@code m=} the id; the source and destination address and port, then the protocol; category
+     * 32 makes the event an {@code ids} one, message ids of opened, dropped and closed connections a
+     * {@code firewall} one with action {@code pass}, {@code drop} or {@code close}, and id 97 (a web
+     * proxy line) a {@code squid} one whose id is the HTTP result and whose URL is host and path.
+     * Each step needs the one before; a line it cannot read is left to the child decoders.
+     *
+     * @return the category the plugin gives the event, or null to keep the decoder's
+     */
+    private static String sonicWall(String log, Map<String, String> into) {
+        OsRegex.Match prid = OsRegex.of(SONICWALL_PRIORITY).find(log, 0);
+        if (prid == null || prid.captures().size() < 3 || prid.captures().contains(null)) {
+            return null;
+        }
+        String id = prid.captures().get(2);
+        into.putIfAbsent("status", prid.captures().get(0));
+        OsRegex.Match sd = OsRegex.of(SONICWALL_ADDRESSES).find(log, prid.end());
+        if (sd == null || sd.captures().size() < 4 || sd.captures().contains(null)) {
+            into.putIfAbsent("id", id);
+            return null;
+        }
+        into.putIfAbsent("srcip", sd.captures().get(0));
+        into.putIfAbsent("srcport", sd.captures().get(1));
+        into.putIfAbsent("dstip", sd.captures().get(2));
+        into.putIfAbsent("dstport", sd.captures().get(3));
+        int space = log.indexOf(' ', sd.end());
+        String rest = space < 0 ? null : log.substring(space + 1);
+        if (rest != null && rest.startsWith("proto=")) {
+            int end = 6;
+            while (end < rest.length() && end < 12 && isHostChar(rest.charAt(end)) && rest.charAt(end) != '/') {
+                end++;
+            }
+            into.putIfAbsent("protocol", rest.substring(6, end));
+        }
+        String category = null;
+        if (prid.captures().get(1).equals("32")) {
+            category = "ids";
+        } else if (SONICWALL_ACTIONS.containsKey(id)) {
+            category = "firewall";
+            into.putIfAbsent("action", SONICWALL_ACTIONS.get(id));
+        } else if (id.equals("97") && rest != null) {
+            OsRegex.Match proxy = OsRegex.of(SONICWALL_PROXY).find(rest, 0);
+            if (proxy != null && proxy.captures().size() == 3 && !proxy.captures().contains(null)) {
+                category = "squid";
+                id = proxy.captures().get(0);
+                into.putIfAbsent("url", proxy.captures().get(1) + proxy.captures().get(2));
+            }
+        }
+        into.putIfAbsent("id", id);
+        return category;
     }
 
     private static void json(String text, String nulls, Map<String, String> into) {

@@ -188,4 +188,30 @@ class OssecDecodersTest {
         header("no header at all", null, null, "no header at all");
         header("[Sun Dec", null, null, "[Sun Dec");
     }
+
+    @Test
+    void theSonicWallPluginReadsPriorityAddressesAndWhatHappened() {
+        OssecDecoders d = new OssecDecoders(List.of(decoder("sonicwall", null, null, re("^id=\\w+ sn=\\w+ ", null), List.of(), List.of(),
+                "SonicWall_Decoder")));
+        OssecEvent opened = d.decode("id=firewall sn=000SERIAL time=\"2007-01-03 14:48:06\" fw=1.1.1.1 pri=6 c=262144 m=98 "
+                + "msg=\"Connection Opened\" n=23419 src=2.2.2.2:36701:WAN dst=1.1.1.1:50000:WAN proto=tcp/50000", "stdin", 0);
+        assertEquals("sonicwall", opened.decoder());
+        assertEquals("firewall", opened.category());
+        assertEquals(java.util.Map.of("status", "6", "id", "98", "srcip", "2.2.2.2", "srcport", "36701", "dstip", "1.1.1.1",
+                "dstport", "50000", "protocol", "tcp", "action", "pass"), new java.util.TreeMap<>(opened.fields()));
+        OssecEvent ids = d.decode("id=firewall sn=X time=\"t\" fw=1.1.1.1 pri=1 c=32 m=30 msg=\"Administrator login denied\" n=7 "
+                + "src=2.2.2.2:36701:WAN dst=1.1.1.1:50000:WAN", "stdin", 0);
+        assertEquals("ids", ids.category());
+        assertEquals("1", ids.field("status"));
+        OssecEvent proxy = d.decode("id=firewall sn=X time=\"t\" fw=1.1.1.1 pri=6 c=1024 m=97 n=1 src=10.0.0.2:1234:LAN "
+                + "dst=93.184.216.34:80:WAN result=404 dstname=example.com arg=/missing", "stdin", 0);
+        assertEquals("squid", proxy.category());
+        assertEquals("404", proxy.field("id"), "the HTTP result is the id");
+        assertEquals("example.com/missing", proxy.field("url"));
+        OssecEvent noAddresses = d.decode("id=NSA3500BR sn=0017C5DFCEEC time=\"t\" fw=172.29.169.2 pri=1 c=32 m=1388 msg=\"IPSec\" "
+                + "n=1 src=37.186.204.2 dst=172.29.168.2", "stdin", 0);
+        assertEquals("syslog", noAddresses.category(), "without ports the plugin stops after the priority");
+        assertEquals("1388", noAddresses.field("id"));
+        assertNull(noAddresses.field("srcip"));
+    }
 }

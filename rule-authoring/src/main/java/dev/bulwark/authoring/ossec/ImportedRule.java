@@ -64,7 +64,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
     public record Condition(String element, Kind kind, String subject, String dialect, String pattern, boolean negate, String checkValue) {
 
         /** {@link #TIME} and {@link #WEEKDAY} read the event's time; their pattern is the spec {@link OssecRules#timeRange} or {@link OssecRules#weekdays} wrote. */
-        public enum Kind { PATTERN, ADDRESS, EQUALS, MIN_LENGTH, COMPILED, LIST, TIME, WEEKDAY }
+        public enum Kind { PATTERN, ADDRESS, EQUALS, MIN_LENGTH, COMPILED, LIST, TIME, WEEKDAY, EXACT }
 
         public Condition(String element, Kind kind, String subject, String dialect, String pattern, boolean negate) {
             this(element, kind, subject, dialect, pattern, negate, null);
@@ -97,6 +97,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case COMPILED -> "OssecRules.compiled(" + OssecImporter.str(pattern) + ", event)";
                 case LIST -> "OssecRules.list(event, " + OssecImporter.str(pattern) + ", " + OssecImporter.str(dialect) + ", "
                         + (checkValue == null ? "null" : OssecImporter.str(checkValue)) + ", " + value + ")";
+                case EXACT -> "OssecRules.exact(" + OssecImporter.str(pattern) + ", " + negate + ", " + value + ")";
                 case TIME -> "OssecRules.onTime(" + OssecImporter.str(pattern) + ", " + value + ")";
                 case WEEKDAY -> "OssecRules.onDay(" + OssecImporter.str(pattern) + ", " + value + ")";
             };
@@ -128,6 +129,7 @@ public record ImportedRule(String id, int index, int level, int rank, boolean te
                 case MIN_LENGTH -> v != null && v.length() >= Integer.parseInt(pattern);
                 case COMPILED -> OssecRules.compiled(pattern, e);
                 case LIST -> OssecRules.list(e, pattern, dialect, checkValue, v);
+                case EXACT -> OssecRules.exact(pattern, negate, v);
                 case TIME -> OssecRules.onTime(pattern, e.timestamp());
                 case WEEKDAY -> OssecRules.onDay(pattern, e.timestamp());
             };

@@ -467,6 +467,13 @@ public final class OssecImporter {
                         unsupported.merge("<" + name + ">", 1, Integer::sum);
                         throw new Unsupported("<" + name + "> is not supported by the importer yet");
                     }
+                    if (name.equals("action") && c.attribute("type").isEmpty()) {
+                        // Wazuh's <action> is of type "string" unless it says otherwise: the exact text
+                        // (a kernel line's SFW2-INext-DROP-DEFLT is not <action>DROP</action>)
+                        conditions.add(new ImportedRule.Condition(name, ImportedRule.Condition.Kind.EXACT, "field:action", null, text,
+                                "yes".equalsIgnoreCase(c.attribute("negate").orElse("no"))));
+                        continue;
+                    }
                     conditions.add(pattern(c, text, "osmatch", "field:" + field));
                 }
             }

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Timeout;
 /** Wazuh's own logtest cases against the imported Wazuh ruleset (read in place from ../shared/corpora). */
 class WazuhConformanceTest {
 
-    // The targets are 95 % overall and 98 % for Linux and web, both met (99.1 % and 100 % on
+    // The targets are 95 % overall and 98 % for Linux and web, both met (100 % and 100 % on
     // the dev split); the floors are a ratchet: raise them as support grows, never lower them.
-    static final double OVERALL_FLOOR = 0.99;
+    static final double OVERALL_FLOOR = 0.995;
     static final double LINUX_FLOOR = 0.98;
 
     @Test

@@ -207,22 +207,22 @@ public final class OssecDecoders {
             return new Header(host, p.group(1), log);
         }
         int n = full.length();
-        if (n > 27 && at(full, " ", 3, 7, 10, 19, 24, 26) && at(full, ":", 13, 16)) {
+        if (n > 27 && at(full, ' ', 3, 7, 10, 19, 24, 26) && at(full, ':', 13, 16)) {
             return new Header(null, null, full.substring(25)); // xferlog: Mon Apr 17 18:27:14 2006 1 64.160.42.130 ...
         }
-        if (n > 23 && at(full, "/", 2) && at(full, "-", 5) && at(full, ":", 8, 11) && at(full, ".", 14) && at(full, " ", 21)) {
+        if (n > 23 && at(full, '/', 2) && at(full, '-', 5) && at(full, ':', 8, 11) && at(full, '.', 14) && at(full, ' ', 21)) {
             return new Header(null, null, full.substring(23)); // snort: 01/28-09:13:16.240702  [**] ...
         }
-        if (n > 27 && at(full, "/", 2, 5) && at(full, "-", 10) && at(full, ":", 13, 16) && at(full, ".", 19) && at(full, " ", 26)) {
+        if (n > 27 && at(full, '/', 2, 5) && at(full, '-', 10) && at(full, ':', 13, 16) && at(full, '.', 19) && at(full, ' ', 26)) {
             return new Header(null, null, full.substring(28)); // suricata: 01/28/1979-09:13:16.240702  [**] ...
         }
-        if (n > 26 && at(full, "[", 0) && at(full, " ", 4, 8, 11, 20) && at(full, ":", 14, 17) && at(full, "]", 25)) {
+        if (n > 26 && at(full, '[', 0) && at(full, ' ', 4, 8, 11, 20) && at(full, ':', 14, 17) && at(full, ']', 25)) {
             return new Header(null, null, full.substring(27)); // Apache error log: [Fri Feb 11 18:06:35 2004] [warn] ...
         }
-        if (n > 25 && full.startsWith("[T") && at(full, " ", 5, 16) && at(full, ".", 10, 13) && at(full, ":", 19)) {
+        if (n > 25 && full.startsWith("[T") && at(full, ' ', 5, 16) && at(full, '.', 10, 13) && at(full, ':', 19)) {
             return asl(full);
         }
-        if (n > 31 && full.charAt(0) == '1' && digits(full, 1, 2, 3, 13) && at(full, ".", 10) && at(full, " ", 14)
+        if (n > 31 && full.charAt(0) == '1' && digits(full, 1, 2, 3, 13) && at(full, '.', 10) && at(full, ' ', 14)
                 && (full.charAt(21) == ' ' || full.charAt(22) == ' ')) {
             int start = 14;
             while (start < n && full.charAt(start) == ' ') {
@@ -283,9 +283,9 @@ public final class OssecDecoders {
     }
 
     /** True when {@code s} has the character {@code c} at each of {@code positions}. */
-    private static boolean at(String s, String c, int... positions) {
+    private static boolean at(String s, char c, int... positions) {
         for (int p : positions) {
-            if (p >= s.length() || s.charAt(p) != c.charAt(0)) {
+            if (p >= s.length() || s.charAt(p) != c) {
                 return false;
             }
         }

@@ -44,6 +44,14 @@ public final class OssecRules {
     }
 
     /**
+     * A condition of Wazuh's {@code string} type (the default of {@code <action>}): the value is
+     * exactly the text, case included. A missing value never matches, negated or not.
+     */
+    public static boolean exact(String text, boolean negate, String value) {
+        return value != null && text.equals(value) != negate;
+    }
+
+    /**
      * An address condition ({@code <srcip>}, {@code <dstip>}): an address or CIDR block, negated by
      * a leading {@code !}. A missing or unparsable value never matches.
      */

@@ -59,4 +59,13 @@ class OssecRulesCompiledTest {
         assertFalse(OssecRules.ip("192.168.0.15", true, null), "a missing address never matches, negated or not");
         assertFalse(OssecRules.ip("192.168.0.15", true, "not-an-address"));
     }
+
+    @Test
+    void wazuhStringTypeIsTheExactText() {
+        assertTrue(OssecRules.exact("DROP", false, "DROP"));
+        assertFalse(OssecRules.exact("DROP", false, "SFW2-INext-DROP-DEFLT"), "not a substring, as OS_Match would take it");
+        assertFalse(OssecRules.exact("DROP", false, "drop"), "case counts");
+        assertTrue(OssecRules.exact("DROP", true, "ACCEPT"));
+        assertFalse(OssecRules.exact("DROP", true, null), "a missing value never matches, negated or not");
+    }
 }

@@ -686,7 +686,7 @@ public final class OssecImporter {
             // OSSEC 3.x's PCRE2 elements: analysisd compiles them with PCRE2_CASELESS, as the
             // OS_Match patterns they replaced ignored case (Wazuh's type="pcre2" does not)
             dialect = "pcre2";
-            text = "(?i)" + text;
+            text = caseless(text);
         }
         boolean negate = "yes".equalsIgnoreCase(c.attribute("negate").orElse("no"));
         try {
@@ -695,6 +695,15 @@ public final class OssecImporter {
             throw new Unsupported("<" + c.name() + "> " + e.getMessage());
         }
         return new ImportedRule.Condition(c.name(), ImportedRule.Condition.Kind.PATTERN, subject, dialect, text, negate);
+    }
+
+    /** {@code pcre} ignoring case: {@code (?i)} after any leading option verbs ({@code (*UTF)}), which must stay first. */
+    static String caseless(String pcre) {
+        int i = 0;
+        while (pcre.startsWith("(*", i) && pcre.indexOf(')', i) > 0) {
+            i = pcre.indexOf(')', i) + 1;
+        }
+        return pcre.substring(0, i) + "(?i)" + pcre.substring(i);
     }
 
     private static int parseInt(String text, String what) throws Unsupported {

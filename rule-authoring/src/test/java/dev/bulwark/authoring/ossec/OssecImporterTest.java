@@ -222,6 +222,13 @@ class OssecImporterTest {
     }
 
     @Test
+    void ossecPcre2ElementsIgnoreCaseAfterAnyLeadingVerb() {
+        assertEquals("(?i)invalid user", OssecImporter.caseless("invalid user"));
+        assertEquals("(*UTF)(?i)\\N{U+202E}", OssecImporter.caseless("(*UTF)\\N{U+202E}"), "verbs must stay first");
+        new dev.bulwark.engine.loginspection.ossec.PatternRef(OssecImporter.caseless("(*UTF)\\N{U+202E}"), "pcre2", null, false).validated();
+    }
+
+    @Test
     void generatedDrlPassedTheStandardPolicyAndUsesOnlyHelpers() {
         String drl = String.join("\n", rs.sources().stream().map(s -> s.text()).toList());
         assertTrue(drl.contains("OssecRules.test(\"osmatch\", \"failed|denied\", false, event.log)"), "variables are substituted");

@@ -54,10 +54,12 @@ public final class StreamSession implements AutoCloseable {
      */
     public EvaluationResult insert(Collection<?> facts, boolean keep) {
         List<FactHandle> handles = keep ? null : new ArrayList<>(facts.size());
-        List<Object> events = new ArrayList<>();
+        // each event's time is read once (a method handle call per read), not once per comparison
+        List<Timed> events = new ArrayList<>();
         for (Object fact : facts) {
-            if (EventTimes.timestampOf(fact).isPresent()) {
-                events.add(fact);
+            Optional<Long> ts = EventTimes.timestampOf(fact);
+            if (ts.isPresent()) {
+                events.add(new Timed(fact, ts.get()));
             } else {
                 FactHandle h = session.insert(fact);
                 if (handles != null) {
@@ -67,21 +69,20 @@ public final class StreamSession implements AutoCloseable {
         }
         List<EvaluationResult> parts = new ArrayList<>();
         if (clock == Clock.PSEUDO) {
-            events.sort(Comparator.comparingLong(e -> EventTimes.timestampOf(e).orElseThrow()));
-            for (Object event : events) {
-                long ts = EventTimes.timestampOf(event).orElseThrow();
-                if (ts > now) {
+            events.sort(Comparator.comparingLong(Timed::ts));
+            for (Timed event : events) {
+                if (event.ts() > now) {
                     parts.add(collector.fire(session));
-                    advance(ts);
+                    advance(event.ts());
                 }
-                FactHandle h = session.insert(event);
+                FactHandle h = session.insert(event.fact());
                 if (handles != null) {
                     handles.add(h);
                 }
             }
         } else {
-            for (Object event : events) {
-                FactHandle h = session.insert(event);
+            for (Timed event : events) {
+                FactHandle h = session.insert(event.fact());
                 if (handles != null) {
                     handles.add(h);
                 }
@@ -121,6 +122,10 @@ public final class StreamSession implements AutoCloseable {
 
     public Optional<Object> objectOf(FactHandle handle) {
         return Optional.ofNullable(session.getObject(handle));
+    }
+
+    /** An event and its time, read once. */
+    private record Timed(Object fact, long ts) {
     }
 
     private void advance(long ts) {

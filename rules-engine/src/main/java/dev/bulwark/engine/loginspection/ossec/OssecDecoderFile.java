@@ -70,18 +70,13 @@ public final class OssecDecoderFile {
         if (c == null || c.format() < 1 || c.format() > FORMAT || c.decoders() == null) {
             throw new IllegalArgumentException(ENTRY + " has format " + (c == null ? "none" : c.format()) + "; this agent reads formats 1 to " + FORMAT);
         }
-        Map<String, Map<String, String>> lists = c.lists() == null ? Map.of() : c.lists();
-        for (Map.Entry<String, Map<String, String>> l : lists.entrySet()) {
-            if (l.getValue() == null || l.getValue().size() > OssecLists.MAX_ENTRIES) {
-                throw new IllegalArgumentException(ENTRY + ": list " + l.getKey() + " has no entries or more than " + OssecLists.MAX_ENTRIES);
-            }
-            for (Map.Entry<String, String> e : l.getValue().entrySet()) {
-                if (e.getValue() == null || e.getKey().length() > OssecLists.MAX_TEXT || e.getValue().length() > OssecLists.MAX_TEXT) {
-                    throw new IllegalArgumentException(ENTRY + ": list " + l.getKey() + " has a null value or a key or value longer than " + OssecLists.MAX_TEXT);
-                }
-            }
+        OssecLists lists;
+        try {
+            lists = new OssecLists(c.lists() == null ? Map.of() : c.lists());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ENTRY + ": " + e.getMessage());
         }
-        OssecDecoders decoders = new OssecDecoders(c.decoders(), new OssecLists(lists));
+        OssecDecoders decoders = new OssecDecoders(c.decoders(), lists);
         if (!decoders.problems().isEmpty()) {
             throw new IllegalArgumentException(ENTRY + ": " + decoders.problems().size() + " decoder(s) unusable, first: " + decoders.problems().get(0));
         }

@@ -28,10 +28,10 @@ public final class OssecDecoders {
     /** The fields with a slot of their own in OSSEC; {@code user} is the destination user. */
     private static final Map<String, String> STATIC_ALIASES = Map.of("user", "dstuser");
     private static final Set<String> PLUGINS = Set.of("JSON_Decoder", "SonicWall_Decoder");
-    /** SonicWall_Decoder's three OS_Regex patterns, as OSSEC and Wazuh compile them. */
-    private static final String SONICWALL_PRIORITY = "pri=(\\d) c=(\\d+) m=(\\d+) ";
-    private static final String SONICWALL_ADDRESSES = "src=(\\d+.\\d+.\\d+.\\d+):(\\d+):\\S+ dst=(\\d+.\\d+.\\d+.\\d+):(\\d+):";
-    private static final String SONICWALL_PROXY = "result=(\\d+) dstname=(\\S+) arg=(\\S+)$";
+    /** SonicWall_Decoder's three OS_Regex patterns, as OSSEC and Wazuh compile them; compiled once. */
+    private static final OsRegex SONICWALL_PRIORITY = OsRegex.of("pri=(\\d) c=(\\d+) m=(\\d+) ");
+    private static final OsRegex SONICWALL_ADDRESSES = OsRegex.of("src=(\\d+.\\d+.\\d+.\\d+):(\\d+):\\S+ dst=(\\d+.\\d+.\\d+.\\d+):(\\d+):");
+    private static final OsRegex SONICWALL_PROXY = OsRegex.of("result=(\\d+) dstname=(\\S+) arg=(\\S+)$");
     /** SonicWall message ids that say what happened to a connection. */
     private static final Map<String, String> SONICWALL_ACTIONS = Map.of("98", "pass", "597", "pass", "598", "pass", "38", "drop",
             "36", "drop", "173", "drop", "174", "drop", "37", "drop", "537", "close");
@@ -465,13 +465,13 @@ public final class OssecDecoders {
      * @return the category the plugin gives the event, or null to keep the decoder's
      */
     private static String sonicWall(String log, Map<String, String> into) {
-        OsRegex.Match prid = OsRegex.of(SONICWALL_PRIORITY).find(log, 0);
+        OsRegex.Match prid = SONICWALL_PRIORITY.find(log, 0);
         if (prid == null || prid.captures().size() < 3 || prid.captures().contains(null)) {
             return null;
         }
         String id = prid.captures().get(2);
         into.putIfAbsent("status", prid.captures().get(0));
-        OsRegex.Match sd = OsRegex.of(SONICWALL_ADDRESSES).find(log, prid.end());
+        OsRegex.Match sd = SONICWALL_ADDRESSES.find(log, prid.end());
         if (sd == null || sd.captures().size() < 4 || sd.captures().contains(null)) {
             into.putIfAbsent("id", id);
             return null;
@@ -496,7 +496,7 @@ public final class OssecDecoders {
             category = "firewall";
             into.putIfAbsent("action", SONICWALL_ACTIONS.get(id));
         } else if (id.equals("97") && rest != null) {
-            OsRegex.Match proxy = OsRegex.of(SONICWALL_PROXY).find(rest, 0);
+            OsRegex.Match proxy = SONICWALL_PROXY.find(rest, 0);
             if (proxy != null && proxy.captures().size() == 3 && !proxy.captures().contains(null)) {
                 category = "squid";
                 id = proxy.captures().get(0);

@@ -1,6 +1,5 @@
 package dev.bulwark.engine.loginspection.ossec;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -58,9 +57,11 @@ public final class OssecLists {
             return this == MATCH_KEY_VALUE || this == ADDRESS_MATCH_KEY_VALUE;
         }
 
+        private static final Lookup[] ALL = values();
+
         /** The lookup the attribute names, or null when it names none. */
         public static Lookup of(String xml) {
-            for (Lookup l : values()) {
+            for (Lookup l : ALL) {
                 if (l.xml.equals(xml)) {
                     return l;
                 }
@@ -71,10 +72,24 @@ public final class OssecLists {
 
     private final Map<String, Map<String, String>> lists;
 
-    /** @param lists each list's keys and values, by the name rules give it */
+    /**
+     * @param lists each list's keys and values, by the name rules give it
+     * @throws IllegalArgumentException naming the list, when one is missing its entries, holds a
+     *                                  null value, or exceeds {@link #MAX_ENTRIES} or {@link #MAX_TEXT}
+     */
     public OssecLists(Map<String, Map<String, String>> lists) {
         Map<String, Map<String, String>> copy = new LinkedHashMap<>();
-        lists.forEach((name, entries) -> copy.put(name, Map.copyOf(new HashMap<>(entries))));
+        lists.forEach((name, entries) -> {
+            if (entries == null || entries.size() > MAX_ENTRIES) {
+                throw new IllegalArgumentException("list " + name + " has no entries or more than " + MAX_ENTRIES);
+            }
+            entries.forEach((key, value) -> {
+                if (value == null || key.length() > MAX_TEXT || value.length() > MAX_TEXT) {
+                    throw new IllegalArgumentException("list " + name + " has a null value or a key or value longer than " + MAX_TEXT);
+                }
+            });
+            copy.put(name, Map.copyOf(entries));
+        });
         this.lists = java.util.Collections.unmodifiableMap(copy);
     }
 
